@@ -1,0 +1,55 @@
+package io.clickstream.localkafka;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class KafkaBrokerTest {
+
+    @Test
+    void startsStopsAndRestartsOnTheSameData(@TempDir Path dir) throws Exception {
+        KafkaBroker broker = KafkaBroker.builder().dataDir(dir).build();
+        broker.start();
+        assertThat(broker.isRunning()).isTrue();
+        assertThat(accepts(broker.port())).isTrue();
+        assertThat(Files.exists(dir.resolve("kraft-logs/meta.properties"))).isTrue();
+        String clusterId = Files.readString(dir.resolve("kraft-logs/meta.properties"));
+
+        broker.stop();
+        assertThat(broker.isRunning()).isFalse();
+        assertThat(accepts(broker.port())).isFalse();
+
+        // Same data dir: storage is not formatted twice, the cluster keeps its id.
+        broker.start();
+        assertThat(accepts(broker.port())).isTrue();
+        assertThat(Files.readString(dir.resolve("kraft-logs/meta.properties"))).isEqualTo(clusterId);
+        broker.kill();
+        assertThat(accepts(broker.port())).isFalse();
+    }
+
+    @Test
+    void aTakenPortIsAClearError(@TempDir Path dir) throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            KafkaBroker broker = KafkaBroker.builder().dataDir(dir).port(taken.getLocalPort()).build();
+            assertThatThrownBy(broker::start).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("port " + taken.getLocalPort()).hasMessageContaining("already in use");
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
