@@ -1,0 +1,98 @@
+package io.clickstream.gateway.metrics;
+
+import io.clickstream.gateway.validation.RejectReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The gateway's own metrics (Micrometer, exported at /q/metrics). Labels are bounded: site ids come from the
+ * configured registry (unknown keys are labelled "unknown"), reasons from {@link RejectReason}.
+ */
+@ApplicationScoped
+public class GatewayMetrics {
+    public static final String UNKNOWN_SITE = "unknown";
+
+    private final MeterRegistry registry;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Timer> requestTimers = new ConcurrentHashMap<>();
+    private final Timer publishLatency;
+    private final DistributionSummary payloadBytes;
+
+    public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        registry.gauge("clickstream_gateway_kafka_inflight_sends", inFlight);
+        this.publishLatency = Timer.builder("clickstream_gateway_kafka_publish")
+                .description("Time from handing a record to the producer until Kafka acknowledged it")
+                .publishPercentileHistogram()
+                .register(registry);
+        this.payloadBytes = DistributionSummary.builder("clickstream_gateway_request_body")
+                .baseUnit("bytes")
+                .description("Size of request bodies")
+                .publishPercentileHistogram()
+                .serviceLevelObjectives(1024, 4096, 16384, 65536, 262144, 524288)
+                .register(registry);
+    }
+
+    public void received(String site, int events) {
+        counter("clickstream_gateway_events_received_total", "site", site).increment(events);
+    }
+
+    public void accepted(String site, int events) {
+        counter("clickstream_gateway_events_accepted_total", "site", site).increment(events);
+    }
+
+    public void rejected(String site, RejectReason reason, int events) {
+        counter("clickstream_gateway_events_rejected_total", "site", site, "reason", reason.code()).increment(events);
+    }
+
+    public void deadLettered(String site, RejectReason reason) {
+        counter("clickstream_gateway_dead_letters_total", "site", site, "reason", reason.code()).increment();
+    }
+
+    /** A request answered 503 because Kafka did not acknowledge in time or the send buffer was full. */
+    public void unavailable(String endpoint) {
+        counter("clickstream_gateway_unavailable_total", "endpoint", endpoint).increment();
+    }
+
+    public void rateLimited(String scope) {
+        counter("clickstream_gateway_rate_limited_total", "scope", scope).increment();
+    }
+
+    public void payload(int bytes) {
+        payloadBytes.record(bytes);
+    }
+
+    public Timer.Sample startRequest() {
+        return Timer.start(registry);
+    }
+
+    public void finishRequest(Timer.Sample sample, String endpoint, int status) {
+        String key = endpoint + '|' + status;
+        sample.stop(requestTimers.computeIfAbsent(key, k -> Timer.builder("clickstream_gateway_request")
+                .description("Ingest request latency, from arrival until the answer (after Kafka's ack)")
+                .tag("endpoint", endpoint).tag("status", Integer.toString(status))
+                .publishPercentileHistogram()
+                .register(registry)));
+    }
+
+    public Timer publishTimer() {
+        return publishLatency;
+    }
+
+    public AtomicInteger inFlight() {
+        return inFlight;
+    }
+
+    private Counter counter(String name, String... tags) {
+        String key = name + String.join("|", tags);
+        return counters.computeIfAbsent(key, k -> Counter.builder(name).tags(tags).register(registry));
+    }
+}

@@ -1,0 +1,122 @@
+package io.clickstream.gateway.resource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clickstream.gateway.ingest.BodyReader;
+import io.clickstream.gateway.ingest.IngestRequest;
+import io.clickstream.gateway.ingest.IngestService;
+import io.clickstream.gateway.ingest.IngestService.Readout;
+import io.clickstream.gateway.ingest.RawEvent;
+import io.clickstream.gateway.metrics.GatewayMetrics;
+import io.clickstream.gateway.site.WriteKeys;
+import io.clickstream.gateway.validation.RejectReason;
+import io.clickstream.gateway.validation.Rejection;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Named;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Response;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * {@code GET /v1/p.gif}: a 1x1 transparent GIF for clients without JavaScript (noscript tags, e-mails). The event
+ * comes either whole as base64url JSON in {@code data}, or as flat query parameters named like the contract's
+ * fields ({@code event_type}, {@code anonymous_id}, {@code url}, {@code title}, {@code referrer}, ...).
+ * Answers 200 with the image once Kafka has the event; refusals still carry the image, with their reason in
+ * the {@code X-Clickstream-Error} header.
+ */
+@Path("/v1/p.gif")
+public class PixelResource {
+    static final String ENDPOINT = "pixel";
+    static final byte[] GIF = Base64.getDecoder().decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
+    private static final List<String> TOP_LEVEL = List.of("event_id", "event_type", "site_id", "anonymous_id", "user_id",
+            "session_id", "occurred_at", "sent_at");
+    private static final List<String> PAGE = List.of("url", "path", "title", "referrer");
+
+    private final IngestService ingest;
+    private final ObjectMapper json;
+    private final GatewayMetrics metrics;
+
+    public PixelResource(IngestService ingest, @Named("events") ObjectMapper json, GatewayMetrics metrics) {
+        this.ingest = ingest;
+        this.json = json;
+        this.metrics = metrics;
+    }
+
+    @GET
+    public Uni<Response> pixel(HttpServerRequest http) {
+        Timer.Sample timer = metrics.startRequest();
+        MultiMap query = http.params();
+        IngestRequest request = new IngestRequest(ENDPOINT,
+                WriteKeys.fromRequest(http.getHeader("Authorization"), http.getHeader("X-Write-Key"), query.get("writeKey")),
+                http.getHeader("Origin"), http.remoteAddress() == null ? null : http.remoteAddress().hostAddress(), null);
+        byte[] encoded = http.query() == null ? new byte[0] : http.query().getBytes(StandardCharsets.UTF_8);
+        String userAgent = http.getHeader("User-Agent");
+        return ingest.ingest(request, encoded, ignored -> read(query, userAgent))
+                .map(outcome -> {
+                    metrics.finishRequest(timer, ENDPOINT, outcome.status());
+                    Response.ResponseBuilder r = Response.status(outcome.successful() ? 200 : outcome.status())
+                            .entity(GIF).type("image/gif")
+                            .header("Cache-Control", "no-store, max-age=0");
+                    if (!outcome.successful() || outcome.body().rejected() > 0) {
+                        r.header("X-Clickstream-Error", outcome.body().errors().get(0).reason() + ": "
+                                + outcome.body().errors().get(0).message());
+                    }
+                    if (outcome.retryAfterSeconds() > 0) {
+                        r.header("Retry-After", outcome.retryAfterSeconds());
+                    }
+                    return r.build();
+                });
+    }
+
+    private Readout read(MultiMap query, String userAgent) {
+        String data = query.get("data");
+        ObjectNode event;
+        if (data != null) {
+            byte[] decoded;
+            try {
+                decoded = Base64.getUrlDecoder().decode(data);
+            } catch (IllegalArgumentException e) {
+                return Readout.refused(Rejection.of(RejectReason.MALFORMED_JSON, "data is not base64url"));
+            }
+            BodyReader.Read read = BodyReader.read(json, decoded);
+            if (read instanceof BodyReader.Refused refused) {
+                return Readout.refused(refused.rejection());
+            }
+            if (!(((BodyReader.Tree) read).node() instanceof ObjectNode node)) {
+                return Readout.refused(Rejection.of(RejectReason.INVALID_EVENT, "data must hold one JSON object"));
+            }
+            event = node;
+        } else {
+            event = json.createObjectNode();
+            for (String field : TOP_LEVEL) {
+                if (query.get(field) != null) {
+                    event.put(field, query.get(field));
+                }
+            }
+            for (String field : PAGE) {
+                if (query.get(field) != null) {
+                    ObjectNode page = event.has("page") ? (ObjectNode) event.get("page") : event.putObject("page");
+                    page.put(field, query.get(field));
+                }
+            }
+            if (!event.has("event_type")) {
+                event.put("event_type", "page_view");
+            }
+        }
+        if (!event.has("occurred_at")) {
+            // A pixel fires when it happens: the server's clock is the event's clock.
+            event.put("occurred_at", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+        }
+        EventsResource.fillUserAgent(event, userAgent);
+        return Readout.of(List.of(RawEvent.of(0, event, event.toString())));
+    }
+}

@@ -1,0 +1,38 @@
+package io.clickstream.gateway.validation;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.clickstream.gateway.config.GatewayConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Named;
+
+/**
+ * The mapper for event payloads. Its parser enforces the nesting-depth and string-length limits while reading,
+ * so a hostile body is refused before it is ever held in memory as a deep tree.
+ */
+@ApplicationScoped
+public class EventJson {
+
+    @Produces
+    @Named("events")
+    @ApplicationScoped
+    ObjectMapper eventMapper(GatewayConfig config) {
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(config.limits().maxNestingDepth())
+                        .maxStringLength(config.limits().maxBodyBytes())
+                        .build())
+                .build();
+        return JsonMapper.builder(factory)
+                .addModule(new JavaTimeModule())
+                .serializationInclusion(JsonInclude.Include.NON_NULL)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .build();
+    }
+}

@@ -1,0 +1,209 @@
+package io.clickstream.gateway.resource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.clickstream.contract.Topics;
+import io.clickstream.gateway.support.Events;
+import io.clickstream.gateway.support.TopicReader;
+import io.clickstream.gateway.support.TopicReader.Record;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+
+@QuarkusTest
+class EventsResourceTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Test
+    void oneEventIsAcknowledgedOnlyOnceKafkaHasItWithKeyHeadersAndGatewayStamps() {
+        String anon = "anon-" + UUID.randomUUID();
+        String eventId = UUID.randomUUID().toString();
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key")
+                .header("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0")
+                .header("X-Forwarded-For", "198.51.100.7")
+                .body(Events.pageView(eventId, anon, Instant.now().toString()))
+                .when().post("/v1/events")
+                .then().statusCode(202).body("accepted", equalTo(1)).body("rejected", equalTo(0));
+
+        List<Record> records = TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 1, WAIT);
+        assertThat(records).hasSize(1);
+        Record r = records.get(0);
+        assertThat(r.key()).isEqualTo(anon);
+        assertThat(r.headers()).containsEntry(Topics.HEADER_SITE_ID, "demo").containsEntry(Topics.HEADER_SCHEMA_VERSION, "1");
+        JsonNode e = r.value();
+        assertThat(e.get("event_id").asText()).isEqualTo(eventId);
+        assertThat(e.get("schema_version").asText()).isEqualTo("1");
+        assertThat(Instant.parse(e.get("received_at").asText())).isBetween(before, Instant.now());
+        assertThat(r.headers().get(Topics.HEADER_RECEIVED_AT)).isEqualTo(e.get("received_at").asText());
+        assertThat(e.at("/context/user_agent").asText()).contains("Chrome/120.0");
+        // The raw address never leaves the gateway: 127.0.0.1 (the test client) is kept as 127.0.0.0.
+        assertThat(e.at("/context/ip").asText()).isEqualTo("127.0.0.0");
+        assertThat(e.toString()).doesNotContain("127.0.0.1");
+    }
+
+    @Test
+    void clientClockSkewIsCorrectedTheWaySegmentDoes() {
+        String anon = "anon-" + UUID.randomUUID();
+        // The client's clock is 2 hours behind; the event happened 3 s before it was sent.
+        Instant clientNow = Instant.now().minus(2, ChronoUnit.HOURS);
+        String body = """
+                {"event_type":"click","site_id":"demo","anonymous_id":"%s","occurred_at":"%s","sent_at":"%s"}"""
+                .formatted(anon, clientNow.minusSeconds(3), clientNow);
+        given().contentType("text/plain;charset=UTF-8").header("X-Write-Key", "demo-write-key").body(body)
+                .when().post("/v1/events").then().statusCode(202);
+
+        JsonNode e = TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 1, WAIT).get(0).value();
+        Instant received = Instant.parse(e.get("received_at").asText());
+        assertThat(Instant.parse(e.get("event_time").asText())).isEqualTo(received.minusSeconds(3));
+        assertThat(e.get("occurred_at").asText()).isEqualTo(clientNow.minusSeconds(3).toString());
+        assertThat(e.get("event_id").asText()).matches("[0-9a-f-]{36}"); // assigned by the gateway
+    }
+
+    @Test
+    void aBatchWithBadEventsAcceptsTheGoodOnesAndListsEachRejectionWhichGoesToTheDeadLetterTopic() {
+        String anon = "anon-" + UUID.randomUUID();
+        String batch = "[" + Events.pageView(anon) + ","
+                + "{\"event_type\":\"Page View\",\"anonymous_id\":\"" + anon + "\",\"occurred_at\":\"2026-01-01T00:00:00Z\"},"
+                + Events.purchase(anon, "order-" + anon) + ","
+                + "{\"event_type\":\"click\",\"site_id\":\"other-site\",\"anonymous_id\":\"" + anon + "\",\"occurred_at\":\"" + Instant.now() + "\"},"
+                + "{\"event_type\":\"click\",\"anonymous_id\":\"" + anon + "\",\"occurred_at\":\"" + Instant.now().minus(30, ChronoUnit.DAYS) + "\"}"
+                + "]";
+        given().contentType(ContentType.JSON).auth().preemptive().basic("demo-write-key", "").body(batch)
+                .when().post("/v1/events")
+                .then().statusCode(202)
+                .body("accepted", equalTo(2)).body("rejected", equalTo(3))
+                .body("errors", hasSize(3))
+                .body("errors[0].index", equalTo(1)).body("errors[0].reason", equalTo("invalid_event"))
+                .body("errors[0].message", containsString("event_type"))
+                .body("errors[1].index", equalTo(3)).body("errors[1].reason", equalTo("site_mismatch"))
+                .body("errors[2].index", equalTo(4)).body("errors[2].reason", equalTo("timestamp_out_of_range"));
+
+        assertThat(TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 2, WAIT))
+                .extracting(r -> r.value().get("event_type").asText()).containsExactly("page_view", "purchase");
+        List<Record> letters = TopicReader.readUntil(Topics.DEAD_LETTERS, WAIT,
+                all -> all.stream().filter(r -> r.value().path("payload").asText().contains(anon)).count() >= 3)
+                .stream().filter(r -> r.value().path("payload").asText().contains(anon)).toList();
+        assertThat(letters).extracting(r -> r.value().get("reason").asText())
+                .containsExactlyInAnyOrder("invalid_event", "site_mismatch", "timestamp_out_of_range");
+        assertThat(letters).allSatisfy(r -> {
+            assertThat(r.value().get("site_id").asText()).isEqualTo("demo");
+            assertThat(r.value().get("endpoint").asText()).isEqualTo("events");
+            assertThat(r.headers()).containsKey(Topics.HEADER_REASON);
+        });
+    }
+
+    @Test
+    void purchaseKeepsExactMoney() {
+        String anon = "anon-" + UUID.randomUUID();
+        given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key").body(Events.purchase(anon, "o-1"))
+                .when().post("/v1/events").then().statusCode(202);
+        JsonNode e = TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 1, WAIT).get(0).value();
+        assertThat(e.at("/commerce/revenue").decimalValue()).isEqualByComparingTo("25.00");
+        assertThat(e.at("/commerce/products/0/price").decimalValue()).isEqualByComparingTo("12.50");
+        assertThat(e.at("/commerce/products/0/quantity").asInt()).isEqualTo(2);
+        assertThat(e.get("site_id").asText()).isEqualTo("demo"); // filled in from the write key
+    }
+
+    @Test
+    void allRejectedIs400WithReasons() {
+        given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key")
+                .body("[{\"event_type\":\"click\"}]")
+                .when().post("/v1/events")
+                .then().statusCode(400).body("accepted", equalTo(0)).body("rejected", equalTo(1))
+                .body("errors[0].reason", equalTo("invalid_event"))
+                .body("errors[0].message", containsString("anonymous_id"));
+    }
+
+    @Test
+    void missingOrUnknownWriteKeyIs401() {
+        given().contentType(ContentType.JSON).body(Events.pageView("a")).when().post("/v1/events")
+                .then().statusCode(401).body("errors[0].reason", equalTo("unauthorized"))
+                .body("message", containsString("write key"));
+        given().contentType(ContentType.JSON).queryParam("writeKey", "nope").body(Events.pageView("a")).when().post("/v1/events")
+                .then().statusCode(401).body("message", equalTo("unknown write key"));
+    }
+
+    @Test
+    void unsupportedMediaTypeIs415() {
+        given().contentType("application/xml").queryParam("writeKey", "demo-write-key").body("<event/>")
+                .when().post("/v1/events")
+                .then().statusCode(415).body("errors[0].reason", equalTo("unsupported_media_type"));
+    }
+
+    @Test
+    void malformedJsonIs400AndKeptAsADeadLetter() {
+        String marker = "broken-" + UUID.randomUUID();
+        given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key").body("{\"event_type\": \"" + marker)
+                .when().post("/v1/events")
+                .then().statusCode(400).body("errors[0].reason", equalTo("malformed_json"));
+        List<Record> letters = TopicReader.readUntil(Topics.DEAD_LETTERS, WAIT,
+                all -> all.stream().anyMatch(r -> r.value().path("payload").asText().contains(marker)));
+        assertThat(letters).anySatisfy(r -> {
+            assertThat(r.value().get("payload").asText()).isEqualTo("{\"event_type\": \"" + marker);
+            assertThat(r.value().get("reason").asText()).isEqualTo("malformed_json");
+        });
+    }
+
+    @Test
+    void emptyBodyIs400() {
+        given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key").body("  ")
+                .when().post("/v1/events").then().statusCode(400).body("errors[0].reason", equalTo("empty_body"));
+    }
+
+    @Test
+    void bodyOverTheLimitIs413() {
+        String big = "[" + String.join(",", java.util.Collections.nCopies(2100, Events.pageView("big"))) + "]";
+        assertThat(big.length()).isGreaterThan(512_000);
+        given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key").body(big)
+                .when().post("/v1/events").then().statusCode(413).body("errors[0].reason", equalTo("body_too_large"));
+    }
+
+    @Test
+    void tooManyEventsIs413() {
+        String many = "[" + String.join(",", java.util.Collections.nCopies(2501, "{}")) + "]";
+        given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key").body(many)
+                .when().post("/v1/events").then().statusCode(413).body("errors[0].reason", equalTo("too_many_events"));
+    }
+
+    @Test
+    void anEventOverTheEventLimitIs413() {
+        String event = Events.pageView("anon-large").replace("\"title\":\"Mug\"", "\"title\":\"" + "x".repeat(33_000) + "\"");
+        given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key").body(event)
+                .when().post("/v1/events").then().statusCode(413).body("errors[0].reason", equalTo("event_too_large"));
+    }
+
+    @Test
+    void tooDeepJsonIsRefusedWhileParsing() {
+        String deep = "{\"properties\":{\"a\":" + "[".repeat(50) + "]".repeat(50) + "}}";
+        given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key").body(deep)
+                .when().post("/v1/events").then().statusCode(400).body("errors[0].reason", equalTo("malformed_json"))
+                .body("message", containsString("nesting depth"));
+    }
+
+    @Test
+    void corsAnswersPreflightsOnlyForAllowedOriginsAndTheSiteChecksItsOwn() {
+        given().header("Origin", "https://shop.example").header("Access-Control-Request-Method", "POST")
+                .when().options("/v1/events")
+                .then().statusCode(204).header("Access-Control-Allow-Origin", "https://shop.example");
+        // Origin not allowed for the 'shop' site: refused, even though 'demo' (allows '*') makes CORS answer.
+        given().header("Origin", "https://evil.example").contentType(ContentType.JSON)
+                .queryParam("writeKey", "shop-write-key").body(Events.pageView("x").replace("\"demo\"", "\"shop\""))
+                .when().post("/v1/events").then().statusCode(403).body("errors[0].reason", equalTo("origin_not_allowed"));
+        given().header("Origin", "https://shop.example").contentType(ContentType.JSON)
+                .queryParam("writeKey", "shop-write-key").body(Events.pageView("x").replace("\"demo\"", "\"shop\""))
+                .when().post("/v1/events").then().statusCode(202)
+                .header("Access-Control-Allow-Origin", "https://shop.example");
+    }
+}

@@ -1,0 +1,29 @@
+package io.clickstream.spark.app;
+
+import io.clickstream.spark.config.PipelineConfig;
+import org.apache.spark.sql.SparkSession;
+
+/** The one way the jobs build their SparkSession: Delta enabled, UTC, few shuffle partitions. */
+public final class SparkSessions {
+    private SparkSessions() {
+    }
+
+    public static SparkSession create(PipelineConfig config) {
+        SparkSession.Builder b = SparkSession.builder()
+                .appName(config.appName())
+                .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+                .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+                .config("spark.sql.session.timeZone", "UTC")
+                // Frozen into stateful checkpoints: changing it later needs new checkpoints.
+                .config("spark.sql.shuffle.partitions", config.shufflePartitions())
+                // Delta's default of 50 partitions to read its log is far too many for small drivers.
+                .config("spark.databricks.delta.snapshotPartitions", config.shufflePartitions())
+                .config("spark.sql.warehouse.dir", config.warehouseRoot())
+                .config("spark.sql.streaming.stopActiveRunOnRestart", "true");
+        // On Kubernetes the operator sets the master; locally the config does.
+        if (System.getProperty("spark.master") == null && config.sparkMaster() != null && !config.sparkMaster().isBlank()) {
+            b = b.master(config.sparkMaster());
+        }
+        return b.getOrCreate();
+    }
+}

@@ -1,0 +1,39 @@
+package io.clickstream.spark.bronze;
+
+import io.clickstream.spark.config.PipelineConfig;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+
+import java.util.concurrent.TimeoutException;
+
+/** Kafka → {@code bronze.events}. The Delta sink records each batch id, so a replayed batch is not written twice. */
+public final class BronzeStream {
+    public static final String QUERY_NAME = "bronze";
+
+    private BronzeStream() {
+    }
+
+    public static StreamingQuery start(SparkSession spark, PipelineConfig config) throws TimeoutException {
+        BronzeTable.ensure(spark, config);
+        Dataset<Row> kafka = spark.readStream()
+                .format("kafka")
+                .option("kafka.bootstrap.servers", config.kafkaBootstrapServers())
+                .option("subscribe", config.eventsTopic())
+                .option("startingOffsets", config.startingOffsets())
+                .option("maxOffsetsPerTrigger", config.maxOffsetsPerTrigger())
+                .option("includeHeaders", "true")
+                .load();
+        return BronzeTransform.apply(kafka)
+                .writeStream()
+                .queryName(QUERY_NAME)
+                .format("delta")
+                .outputMode("append")
+                .partitionBy("event_date")
+                .option("checkpointLocation", config.checkpoint(QUERY_NAME))
+                .trigger(Trigger.ProcessingTime(config.bronzeTrigger().toMillis()))
+                .start(BronzeTable.path(config));
+    }
+}

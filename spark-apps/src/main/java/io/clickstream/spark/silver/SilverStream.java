@@ -1,0 +1,45 @@
+package io.clickstream.spark.silver;
+
+import io.clickstream.spark.bronze.BronzeTable;
+import io.clickstream.spark.config.Durations;
+import io.clickstream.spark.config.PipelineConfig;
+import io.clickstream.spark.metrics.PipelineMetrics;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code bronze.events} → silver tables. Duplicates are removed by event id within the deduplication watermark,
+ * measured on the Kafka timestamp (the gateway's publish time): a retry arrives soon after the original, however
+ * old its event time, so late events are never mistaken for expired state.
+ */
+public final class SilverStream {
+    public static final String QUERY_NAME = "silver";
+
+    private SilverStream() {
+    }
+
+    public static StreamingQuery start(SparkSession spark, PipelineConfig config, PipelineMetrics metrics)
+            throws TimeoutException {
+        BronzeTable.ensure(spark, config);
+        SilverTables.ensure(spark, config);
+        Dataset<Row> bronze = spark.readStream().format("delta").load(BronzeTable.path(config));
+        return deduplicate(SilverTransform.check(bronze, config), config)
+                .writeStream()
+                .queryName(QUERY_NAME)
+                .option("checkpointLocation", config.checkpoint(QUERY_NAME))
+                .trigger(Trigger.ProcessingTime(config.silverTrigger().toMillis()))
+                .foreachBatch(new SilverBatchWriter(config, metrics))
+                .start();
+    }
+
+    public static Dataset<Row> deduplicate(Dataset<Row> checked, PipelineConfig config) {
+        return checked
+                .withWatermark("kafka_timestamp", Durations.toSpark(config.dedupWatermark()))
+                .dropDuplicatesWithinWatermark("dedup_key");
+    }
+}

@@ -1,0 +1,112 @@
+package io.clickstream.spark.silver;
+
+import io.clickstream.spark.config.PipelineConfig;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.hour;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.posexplode;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.unix_micros;
+import static org.apache.spark.sql.functions.upper;
+
+/** Bronze rows → checked rows → silver events, quarantined rows and product lines. Batch and stream alike. */
+public final class SilverTransform {
+    private SilverTransform() {
+    }
+
+    /**
+     * Adds what the silver stream needs before deduplication: the rule violations, the event time, the
+     * deduplication key (the event id; the Kafka position for rows without one, so they are never merged) and
+     * the late flag (event time further behind the receive time than the allowed lateness).
+     */
+    public static Dataset<Row> check(Dataset<Row> bronze, PipelineConfig config) {
+        long latenessMicros = config.allowedLateness().toNanos() / 1000;
+        return bronze
+                .withColumn("dq_violations", QualityRules.violations(config))
+                .withColumn("event_ts", QualityRules.eventTime())
+                .withColumn("received_ts", QualityRules.receivedTime())
+                .withColumn("dedup_key", coalesce(col("event_id"),
+                        concat_ws(":", col("topic"), col("partition").cast("string"), col("offset").cast("string"))))
+                .withColumn("is_late", coalesce(
+                        unix_micros(col("event_ts")).lt(unix_micros(col("received_ts")).minus(latenessMicros)),
+                        org.apache.spark.sql.functions.lit(false)));
+    }
+
+    public static Dataset<Row> valid(Dataset<Row> checked) {
+        return checked.where(size(col("dq_violations")).equalTo(0));
+    }
+
+    public static Dataset<Row> invalid(Dataset<Row> checked) {
+        return checked.where(size(col("dq_violations")).gt(0));
+    }
+
+    /** Clean rows → {@code silver.events}: flat, enriched columns. */
+    public static Dataset<Row> enrich(Dataset<Row> valid) {
+        Column url = col("page.url");
+        Column referrer = col("page.referrer");
+        return valid
+                .withColumn("u", SilverUdfs.URL_PARTS.apply(url))
+                .withColumn("ua", SilverUdfs.USER_AGENT.apply(col("context.user_agent")))
+                .withColumn("src", SilverUdfs.TRAFFIC_SOURCE.apply(url, referrer))
+                .withColumn("ref", SilverUdfs.URL_PARTS.apply(referrer))
+                .select(
+                        col("event_id"), lower(col("event_type")).as("event_type"), col("site_id"),
+                        col("anonymous_id"), col("user_id"), col("session_id").as("client_session_id"),
+                        col("event_ts").as("event_time"), col("occurred_at"), col("sent_at"),
+                        col("received_ts").as("received_at"),
+                        url.as("page_url"), coalesce(col("page.path"), col("u.path")).as("page_path"),
+                        col("page.title").as("page_title"), col("u.domain").as("page_domain"),
+                        col("u.query").as("page_query"),
+                        col("u.utm_source"), col("u.utm_medium"), col("u.utm_campaign"), col("u.utm_term"),
+                        col("u.utm_content"),
+                        referrer.as("referrer"), col("ref.domain").as("referrer_domain"),
+                        col("src.source").as("traffic_source"), col("src.medium").as("traffic_medium"),
+                        col("context.user_agent").as("user_agent"), col("ua.browser"), col("ua.browser_version"),
+                        col("ua.os"), col("ua.os_version"), col("ua.device"), col("ua.device_type"), col("ua.is_bot"),
+                        col("context.locale").as("locale"), col("context.timezone").as("timezone"),
+                        col("context.screen.width").as("screen_width"), col("context.screen.height").as("screen_height"),
+                        col("context.ip").as("ip"), col("context.library.name").as("library_name"),
+                        col("context.library.version").as("library_version"),
+                        col("commerce.order_id").as("order_id"), col("commerce.revenue").as("revenue"),
+                        upper(col("commerce.currency")).as("currency"), col("commerce.products").as("products"),
+                        col("properties"), col("is_late"),
+                        to_date(col("event_ts")).as("event_date"), hour(col("event_ts")).as("event_hour"),
+                        col("topic").as("kafka_topic"), col("partition").as("kafka_partition"),
+                        col("offset").as("kafka_offset"), col("ingest_time").as("bronze_ingest_time"),
+                        current_timestamp().as("silver_time"));
+    }
+
+    /** Rows that broke a rule → {@code silver.quarantine}, with the rule names and the raw value. */
+    public static Dataset<Row> quarantine(Dataset<Row> invalid) {
+        return invalid.select(
+                col("dq_violations"), col("raw_value"), col("topic").as("kafka_topic"),
+                col("partition").as("kafka_partition"), col("offset").as("kafka_offset"), col("kafka_timestamp"),
+                col("event_id"), col("event_type"), col("site_id"), col("anonymous_id"), col("event_ts").as("event_time"),
+                col("received_ts").as("received_at"), col("ingest_time").as("bronze_ingest_time"),
+                current_timestamp().as("quarantined_at"), to_date(col("kafka_timestamp")).as("quarantine_date"));
+    }
+
+    /** Silver events with products → {@code silver.product_events}: one row per product line. */
+    public static Dataset<Row> productLines(Dataset<Row> silverEvents) {
+        return silverEvents
+                .where(col("products").isNotNull())
+                .select(col("event_id"), col("event_type"), col("site_id"), col("anonymous_id"), col("user_id"),
+                        col("event_time"), col("event_date"), col("order_id"), col("currency"), col("is_late"),
+                        col("is_bot"), posexplode(col("products")).as(new String[] {"line_number", "p"}))
+                .select(col("event_id"), col("line_number"), col("event_type"), col("site_id"), col("anonymous_id"),
+                        col("user_id"), col("event_time"), col("event_date"), col("order_id"), col("currency"),
+                        col("p.sku").as("sku"), col("p.name").as("product_name"), col("p.category").as("category"),
+                        col("p.price").as("price"), col("p.quantity").as("quantity"),
+                        col("p.price").multiply(coalesce(col("p.quantity"), org.apache.spark.sql.functions.lit(1L))
+                                .cast("decimal(18,0)")).cast("decimal(18,2)").as("line_revenue"),
+                        col("is_late"), col("is_bot"));
+    }
+}

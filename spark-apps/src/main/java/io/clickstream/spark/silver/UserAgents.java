@@ -1,0 +1,53 @@
+package io.clickstream.spark.silver;
+
+import ua_parser.CachingParser;
+import ua_parser.Client;
+import ua_parser.Parser;
+
+import java.io.Serializable;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Browser, OS and device from a user agent (uap-java, the ua-parser project's regexes), plus a bot flag. */
+public final class UserAgents {
+    private static final Pattern BOT = Pattern.compile(
+            "bot\\b|bot/|crawler|spider|crawling|slurp|headlesschrome|phantomjs|facebookexternalhit|"
+                    + "curl/|wget/|python-requests|python-urllib|go-http-client|java/|okhttp|apache-httpclient|"
+                    + "lighthouse|pingdom|uptimerobot");
+    private static final Pattern TABLET = Pattern.compile("ipad|tablet|kindle|silk/|playbook");
+    private static final Pattern MOBILE = Pattern.compile("mobi|iphone|ipod|android.*mobile|windows phone|blackberry");
+
+    /** Built lazily once per JVM (executors included): the parser compiles hundreds of regexes. */
+    private static final class Holder {
+        static final Parser PARSER = new CachingParser(10_000);
+    }
+
+    private UserAgents() {
+    }
+
+    public record Agent(String browser, String browserVersion, String os, String osVersion, String device,
+                        String deviceType, boolean bot) implements Serializable {
+    }
+
+    public static Agent parse(String userAgent) {
+        if (userAgent == null || userAgent.isBlank()) {
+            return new Agent(null, null, null, null, null, "unknown", false);
+        }
+        Client c = Holder.PARSER.parse(userAgent);
+        String lower = userAgent.toLowerCase(Locale.ROOT);
+        boolean bot = "Spider".equals(c.device.family) || BOT.matcher(lower).find();
+        String type = bot ? "bot"
+                : TABLET.matcher(lower).find() || (lower.contains("android") && !lower.contains("mobile")) ? "tablet"
+                : MOBILE.matcher(lower).find() ? "mobile"
+                : "desktop";
+        return new Agent(c.userAgent.family, version(c.userAgent.major, c.userAgent.minor), c.os.family,
+                version(c.os.major, c.os.minor), c.device.family, type, bot);
+    }
+
+    private static String version(String major, String minor) {
+        if (major == null) {
+            return null;
+        }
+        return minor == null ? major : major + "." + minor;
+    }
+}
