@@ -1,1 +1,270 @@
-console.log("placeholder");
+/*! clickstream.js: first-party tracker for a Clickstream gateway. No dependencies. */
+(function (w, d) {
+  'use strict';
+  const VERSION = '1.0.0';
+  const stub = w.clickstream;
+  if (stub && stub.loaded) return;
+  const MAX_Q = 500, MAX_Q_BYTES = 256e3, CHUNK = 6e4, MAX_EVENT = 32e3, SESSION = 18e5, MAX_AGE = 6 * 864e5;
+  const DROP = [400, 401, 403, 413, 422];
+  const SETTINGS = ['identify', 'reset', 'optIn', 'optOut'];
+  const me = d.currentScript || [].slice.call(d.scripts).reverse().find(s => /\/tracker(\/[\w-]+)?\.js/.test(s.src));
+  const attr = n => (me && me.getAttribute('data-' + n)) || undefined;
+
+  let cfg = null, ready = false, state = 'off', aid = null, uid = null, lastUrl = null, ref = d.referrer;
+  let q = [], flying = [], timer = 0, due = 0, attempt = 0, retryAt = 0;
+  const pre = [], warned = {}, mem = {};
+
+  // Storage that degrades to memory when localStorage is blocked (private modes, sandboxed frames).
+  const get = k => { try { return localStorage.getItem('cs:' + k); } catch (e) { return k in mem ? mem[k] : null; } };
+  const set = (k, v) => { try { localStorage.setItem('cs:' + k, v); } catch (e) { mem[k] = v; } };
+  const del = k => { try { localStorage.removeItem('cs:' + k); } catch (e) { delete mem[k]; } };
+  const json = s => { try { return JSON.parse(s); } catch (e) { return null; } };
+  const cookie = (v, days) => {
+    if (v === undefined) { const m = d.cookie.match(/(?:^|; )cs_aid=([^;]*)/); return m ? decodeURIComponent(m[1]) : null; }
+    d.cookie = 'cs_aid=' + encodeURIComponent(v) + '; path=/; max-age=' + days * 864e2 + '; SameSite=Lax' + (location.protocol === 'https:' ? '; Secure' : '');
+  };
+  const warn = (k, m) => { if (!warned[k]) { warned[k] = 1; console.warn('clickstream: ' + m); } };
+  const bytes = s => new Blob([s]).size;
+  const cut = (s, n) => s == null ? undefined : String(s).slice(0, n);
+  const num = x => (x === null || x === '' || !isFinite(x) ? undefined : +x);
+  const rnd = () => w.crypto && crypto.getRandomValues ? crypto.getRandomValues(new Uint8Array(1))[0] & 15 : Math.random() * 16 | 0;
+  const uuid = () => w.crypto && crypto.randomUUID ? crypto.randomUUID()
+    : 'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'.replace(/[xy]/g, c => (c === 'x' ? rnd() : rnd() & 3 | 8).toString(16));
+
+  function anonId() {
+    let id = get('aid') || cookie();
+    if (!id) id = uuid();
+    if (get('aid') !== id) set('aid', id);
+    if (cookie() !== id) cookie(id, 365);
+    return id;
+  }
+
+  function session() {
+    const now = Date.now();
+    let s = json(get('session'));
+    if (!s || !s.id || now - s.t > SESSION) s = { id: uuid() };
+    s.t = now;
+    set('session', JSON.stringify(s));
+    return s.id;
+  }
+
+  // The persistent queue is shared by the site's tabs: always re-read before writing so none overwrites another.
+  const qkey = () => 'q:' + cfg.writeKey;
+  const stored = () => { const a = json(get(qkey())); return Array.isArray(a) ? a : []; };
+  function save(list) {
+    let s = JSON.stringify(list);
+    const gone = {}; let n = 0;
+    while (list.length > MAX_Q || s.length > MAX_Q_BYTES) {
+      list.splice(0, Math.max(list.length - MAX_Q, Math.ceil(list.length / 10))).forEach(e => { gone[e.event_id] = 1; n++; });
+      s = JSON.stringify(list);
+    }
+    if (n) {
+      q = q.filter(e => !gone[e.event_id]);
+      set('drops', (+get('drops') || 0) + n);
+      warn('full', 'offline queue full, dropped the oldest events');
+    }
+    if (list.length) set(qkey(), s); else del(qkey());
+  }
+  function store(events) {
+    const list = stored(), have = {};
+    list.forEach(e => { have[e.event_id] = 1; });
+    save(list.concat(events.filter(e => !have[e.event_id])));
+  }
+  function unstore(events) {
+    const gone = {}; events.forEach(e => { gone[e.event_id] = 1; });
+    save(stored().filter(e => !gone[e.event_id]));
+  }
+
+  function schedule(ms) {
+    const t = Date.now() + ms;
+    if (timer && due <= t) return;
+    clearTimeout(timer); due = t;
+    timer = setTimeout(() => { timer = 0; flush(); }, ms);
+  }
+
+  // The next batch: at most 100 events and ~60 KB, under the browsers' 64 KB cap on beacons and keepalive.
+  function chunk() {
+    let size = 2, i = 0;
+    for (; i < q.length && i < 100; i++) {
+      const n = bytes(JSON.stringify(q[i])) + 50;
+      if (i && size + n > CHUNK) break;
+      size += n;
+    }
+    return q.slice(0, i);
+  }
+  const body = c => { const now = new Date().toISOString(); return JSON.stringify(c.map(e => Object.assign({}, e, { sent_at: now }))); };
+  const url = () => cfg.host + '/v1/events?writeKey=' + encodeURIComponent(cfg.writeKey);
+
+  function flush(hiding) {
+    if (state !== 'on') return;
+    if (hiding) {
+      // The page may be gone for good: a keepalive request in flight completes without us, beacons carry the rest.
+      if (flying.length) unstore(flying);
+      while (q.length && navigator.sendBeacon) {
+        const c = chunk();
+        if (!navigator.sendBeacon(url(), new Blob([body(c)], { type: 'text/plain' }))) break;
+        q = q.slice(c.length); unstore(c);
+      }
+      return;
+    }
+    if (!q.length || flying.length) return;
+    if (Date.now() < retryAt) return schedule(retryAt - Date.now());
+    const c = flying = chunk();
+    q = q.slice(c.length);
+    fetch(url(), { method: 'POST', keepalive: true, credentials: 'omit', headers: { 'Content-Type': 'text/plain;charset=UTF-8' }, body: body(c) })
+      .then(r => done(c, r.status, r.headers.get('Retry-After')), () => done(c, 0));
+  }
+
+  function done(c, status, retryAfter) {
+    flying = [];
+    if (state !== 'on') return;
+    if (status >= 200 && status < 300 || DROP.indexOf(status) >= 0) {
+      if (status >= 300) warn(status, 'the gateway refused ' + c.length + ' events (HTTP ' + status + '); they are dropped');
+      unstore(c); attempt = 0; retryAt = 0;
+    } else {
+      q = c.concat(q); store(c);
+      const base = Math.min(6e4, 1e3 * Math.pow(2, attempt++));
+      retryAt = Date.now() + Math.max(base / 2 + Math.random() * base / 2, (parseInt(retryAfter, 10) || 0) * 1e3);
+    }
+    if (q.length) schedule(Math.max(0, retryAt - Date.now()));
+  }
+
+  function enqueue(e) {
+    if (bytes(JSON.stringify(e)) > MAX_EVENT) return warn('big', 'an event over 32 KB was dropped');
+    q.push(e); store([e]);
+    schedule(q.length >= cfg.batchSize ? 0 : cfg.flushInterval);
+  }
+
+  function product(p) {
+    if (!p || (p.sku == null && p.id == null)) return null;
+    return { sku: cut(p.sku != null ? p.sku : p.id, 128), name: cut(p.name, 256), category: cut(p.category, 256),
+      price: num(p.price), quantity: num(p.quantity) === undefined ? undefined : Math.round(p.quantity) };
+  }
+  function commerce(products, o) {
+    o = o || {};
+    const c = { order_id: cut(o.order_id, 128), revenue: num(o.revenue),
+      currency: /^[A-Za-z]{3}$/.test(o.currency) ? o.currency.toUpperCase() : undefined };
+    if (products) c.products = [].concat(products).map(product).filter(Boolean).slice(0, 100);
+    return c;
+  }
+  function props(p) {
+    if (!p || typeof p !== 'object') return undefined;
+    const o = {}; let n = 0;
+    Object.keys(p).forEach(k => { if (p[k] !== undefined && n < 50) { o[k.slice(0, 64)] = p[k]; n++; } });
+    return n ? o : undefined;
+  }
+
+  function track(type, properties, com) {
+    if (state !== 'on') return;
+    type = String(type).toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+    if (!/^[a-z][a-z0-9_]{0,63}$/.test(type)) return warn('t' + type, 'invalid event type "' + type + '"');
+    let tz; try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { /* old browsers */ }
+    enqueue({
+      event_id: uuid(), event_type: type, site_id: cfg.siteId, anonymous_id: aid, user_id: uid || undefined,
+      session_id: session(), occurred_at: new Date().toISOString(),
+      page: { url: cut(location.href, 2048), path: cut(location.pathname, 1024), title: cut(d.title, 512), referrer: cut(ref, 2048) || undefined },
+      context: { locale: cut(navigator.language, 35), timezone: cut(tz, 64), screen: { width: screen.width, height: screen.height },
+        library: { name: 'clickstream.js', version: VERSION } },
+      commerce: com, properties: props(properties)
+    });
+  }
+
+  // One page view per URL: SPA routers often call replaceState for the URL they are already on. Fragments are in-page.
+  const here = () => location.href.split('#')[0];
+  function page(properties) {
+    if (lastUrl !== null && lastUrl !== here()) ref = lastUrl;
+    lastUrl = here();
+    track('page_view', properties);
+  }
+  const changed = () => setTimeout(() => { if (ready && state === 'on' && cfg.autoPageView && here() !== lastUrl) page(); }, 0);
+
+  function start() {
+    aid = anonId(); uid = get('uid') || uid;
+    if (uid) set('uid', uid);
+    const old = Date.now() - MAX_AGE;
+    q = stored().filter(e => Date.parse(e.occurred_at) > old);
+    if (q.length) schedule(0);
+  }
+
+  function clear() {
+    q = []; flying = []; aid = uid = null;
+    try { Object.keys(localStorage).forEach(k => { if (k.indexOf('cs:') === 0 && k !== 'cs:consent') localStorage.removeItem(k); }); } catch (e) { /* memory only */ }
+    Object.keys(mem).forEach(k => { if (k !== 'consent') delete mem[k]; });
+    cookie('', 0);
+  }
+
+  const api = {
+    loaded: true, version: VERSION,
+    init(o) {
+      if (cfg) return;
+      o = Object.assign({ writeKey: attr('write-key'), siteId: attr('site-id'), host: attr('host'), consent: attr('consent'),
+        flushInterval: attr('flush-interval') }, o);
+      if (!o.writeKey) return warn('key', 'init needs a writeKey');
+      cfg = { writeKey: o.writeKey, siteId: o.siteId, consent: o.consent, autoPageView: o.autoPageView !== false,
+        host: String(o.host || (me && me.src ? new URL(me.src, location.href).origin : location.origin)).replace(/\/+$/, ''),
+        flushInterval: +o.flushInterval || 1000, batchSize: +o.batchSize || 50 };
+      const c = get('consent');
+      state = c === 'denied' ? 'out' : c === 'granted' || cfg.consent !== 'pending' ? 'on' : 'pending';
+      if (state === 'on') start();
+      const calls = pre.splice(0);
+      calls.filter(a => SETTINGS.indexOf(a[0]) >= 0).forEach(a => api[a[0]].apply(api, a[1]));
+      ready = true;
+      if (state === 'on' && cfg.autoPageView) page();
+      calls.filter(a => SETTINGS.indexOf(a[0]) < 0).forEach(a => api[a[0]].apply(api, a[1]));
+    },
+    track: (type, properties, com) => track(type, properties, com && commerce(com.products, com)),
+    page,
+    identify(userId) {
+      uid = userId == null ? null : cut(userId, 128);
+      if (state === 'on') { if (uid) set('uid', uid); else del('uid'); }
+    },
+    reset() { if (state === 'on') { clear(); start(); } },
+    optOut() { state = 'out'; clear(); set('consent', 'denied'); },
+    optIn() {
+      set('consent', 'granted');
+      if (state === 'on') return;
+      state = 'on'; start();
+      if (ready && cfg.autoPageView) page();
+    },
+    flush: () => flush(),
+    productView: (p, properties) => track('product_view', properties, commerce([p], p)),
+    addToCart: (p, qty, properties) => track('add_to_cart', properties, commerce([Object.assign({}, p, { quantity: qty || 1 })], p)),
+    removeFromCart: (p, qty, properties) => track('remove_from_cart', properties, commerce([Object.assign({}, p, { quantity: qty || 1 })], p)),
+    checkoutStart: (products, o) => track('checkout_start', o && o.properties, commerce(products, o)),
+    purchase(o) {
+      o = o || {};
+      const c = commerce(o.products, o);
+      if (c.revenue === undefined && c.products) c.revenue = Math.round(c.products.reduce((s, p) => s + (p.price || 0) * (p.quantity || 1), 0) * 100) / 100;
+      track('purchase', o.properties, c);
+    },
+    anonymousId: () => aid,
+    stats: () => ({ queued: q.length + flying.length, dropped: +get('drops') || 0 })
+  };
+  // Calls made before init (or before this file loaded, through the snippet's stub) wait for init.
+  Object.keys(api).forEach(k => {
+    const f = api[k];
+    if (typeof f === 'function' && k !== 'init') api[k] = function () { if (!cfg) { pre.push([k, [].slice.call(arguments)]); return; } return f.apply(api, arguments); };
+  });
+
+  w.clickstream = api;
+  ['pushState', 'replaceState'].forEach(m => {
+    const orig = history[m];
+    history[m] = function () { const r = orig.apply(this, arguments); changed(); return r; };
+  });
+  w.addEventListener('popstate', changed);
+  w.addEventListener('pagehide', () => flush(true));
+  d.addEventListener('visibilitychange', () => { if (d.visibilityState === 'hidden') flush(true); });
+  w.addEventListener('online', () => { retryAt = attempt = 0; flush(); });
+  // Capture phase: runs before the page's own handlers navigate away or stop propagation.
+  d.addEventListener('click', e => {
+    const el = e.target && e.target.closest && e.target.closest('[data-cs-click]');
+    if (!el) return;
+    api.track('click', { name: el.getAttribute('data-cs-click') || undefined, text: cut((el.innerText || el.value || '').trim(), 200) || undefined,
+      href: el.href ? cut(el.href, 2048) : undefined, element_id: el.id || undefined });
+  }, true);
+
+  const calls = Array.isArray(stub) ? stub.slice() : [];
+  const init = calls.filter(a => a[0] === 'init');
+  if (init.length || attr('write-key')) api.init(init.length ? init[0][1] : undefined);
+  calls.filter(a => a[0] !== 'init' && api[a[0]]).forEach(a => api[a[0]].apply(api, a.slice(1)));
+})(window, document);

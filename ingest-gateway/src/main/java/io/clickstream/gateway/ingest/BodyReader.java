@@ -59,7 +59,8 @@ public final class BodyReader {
         return out;
     }
 
-    static RawEvent sized(int index, JsonNode node, int maxEventBytes) {
+    /** The event with its raw text, or refused as event_too_large. */
+    public static RawEvent sized(int index, JsonNode node, int maxEventBytes) {
         String raw = node.toString();
         if (raw.length() > maxEventBytes / 4 && raw.getBytes(StandardCharsets.UTF_8).length > maxEventBytes) {
             return RawEvent.refused(index, raw.substring(0, Math.min(raw.length(), maxEventBytes)),

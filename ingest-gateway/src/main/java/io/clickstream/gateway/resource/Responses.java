@@ -5,11 +5,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /** Turns an {@link IngestOutcome} into the HTTP answer. */
-final class Responses {
+public final class Responses {
     private Responses() {
     }
 
-    static Response json(IngestOutcome outcome) {
+    public static Response json(IngestOutcome outcome) {
         Response.ResponseBuilder r = Response.status(outcome.status()).entity(outcome.body()).type(MediaType.APPLICATION_JSON_TYPE);
         if (outcome.retryAfterSeconds() > 0) {
             r.header("Retry-After", outcome.retryAfterSeconds());

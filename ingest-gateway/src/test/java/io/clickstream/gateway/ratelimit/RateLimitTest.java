@@ -1,0 +1,55 @@
+package io.clickstream.gateway.ratelimit;
+
+import io.clickstream.gateway.support.Events;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+@QuarkusTest
+@TestProfile(RateLimitTest.TightLimits.class)
+class RateLimitTest {
+
+    public static class TightLimits implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "clickstream.rate-limit.per-ip-per-second", "1",
+                    "clickstream.rate-limit.per-ip-burst", "3",
+                    "clickstream.rate-limit.per-site-per-second", "1",
+                    "clickstream.rate-limit.per-site-burst", "1000");
+        }
+    }
+
+    @Test
+    void aClientAboveItsBucketGets429WithRetryAfterAndItIsCounted() {
+        int accepted = 0;
+        int limited = 0;
+        String retryAfter = null;
+        for (int i = 0; i < 6; i++) {
+            var response = given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key")
+                    .body(Events.pageView("rl-" + i)).when().post("/v1/events");
+            if (response.statusCode() == 202) {
+                accepted++;
+            } else {
+                assertThat(response.statusCode()).isEqualTo(429);
+                response.then().body("errors[0].reason", equalTo("rate_limited"));
+                retryAfter = response.header("Retry-After");
+                limited++;
+            }
+        }
+        // Burst of 3, refilled at 1/s: a fast loop of 6 gets 3 or 4 through, never all.
+        assertThat(accepted).isBetween(3, 4);
+        assertThat(limited).isEqualTo(6 - accepted);
+        assertThat(Integer.parseInt(retryAfter)).isBetween(1, 2);
+        assertThat(given().when().get("/q/metrics").then().extract().asString())
+                .contains("clickstream_gateway_rate_limited_total{scope=\"ip\"}");
+    }
+}

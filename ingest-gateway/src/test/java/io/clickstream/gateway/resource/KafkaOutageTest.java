@@ -1,0 +1,78 @@
+package io.clickstream.gateway.resource;
+
+import io.clickstream.contract.Topics;
+import io.clickstream.gateway.support.Events;
+import io.clickstream.gateway.support.LocalKafkaResource;
+import io.clickstream.gateway.support.TopicReader;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+/** Kafka goes away mid-test: requests get a bounded 503 with Retry-After, readiness goes down, both recover. */
+@QuarkusTest
+class KafkaOutageTest {
+
+    @Test
+    void answers503WithinTheTimeoutWhileKafkaIsDownAndRecoversByItself() {
+        String anon = "anon-" + UUID.randomUUID();
+        send(anon).then().statusCode(202);
+        given().when().get("/q/health/ready").then().statusCode(200);
+
+        LocalKafkaResource.broker().stop();
+        try {
+            long start = System.nanoTime();
+            Response down = send(anon);
+            long tookMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            down.then().statusCode(503).header("Retry-After", "2").body("errors[0].reason", equalTo("unavailable"));
+            // publish-timeout is 3 s in tests: no request hangs on a dead broker.
+            assertThat(tookMs).isLessThan(8_000);
+            awaitStatus("/q/health/ready", 503, Duration.ofSeconds(15));
+        } finally {
+            LocalKafkaResource.broker().start();
+        }
+
+        // Recovery needs no restart of the gateway: keep sending until Kafka takes events again.
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        int status = 0;
+        while (System.nanoTime() < deadline && status != 202) {
+            status = send(anon).statusCode();
+        }
+        assertThat(status).isEqualTo(202);
+        awaitStatus("/q/health/ready", 200, Duration.ofSeconds(30));
+        assertThat(TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 2, Duration.ofSeconds(30)))
+                .hasSizeGreaterThanOrEqualTo(2);
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("clickstream_gateway_unavailable_total{endpoint=\"events\""));
+    }
+
+    private static Response send(String anon) {
+        return given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key").body(Events.pageView(anon))
+                .when().post("/v1/events");
+    }
+
+    private static void awaitStatus(String path, int expected, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int last = -1;
+        while (System.nanoTime() < deadline) {
+            last = given().when().get(path).statusCode();
+            if (last == expected) {
+                return;
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        assertThat(last).as(path + " status").isEqualTo(expected);
+    }
+}

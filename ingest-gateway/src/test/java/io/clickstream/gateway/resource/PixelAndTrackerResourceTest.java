@@ -1,0 +1,94 @@
+package io.clickstream.gateway.resource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.clickstream.contract.Topics;
+import io.clickstream.gateway.support.TopicReader;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+@QuarkusTest
+class PixelAndTrackerResourceTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Test
+    void pixelWithFlatParametersPublishesAPageViewAndReturnsAGif() {
+        String anon = "pixel-" + UUID.randomUUID();
+        byte[] gif = given().queryParam("writeKey", "demo-write-key").queryParam("anonymous_id", anon)
+                .queryParam("url", "https://shop.example/newsletter?utm_source=mail").queryParam("title", "Newsletter")
+                .header("User-Agent", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)")
+                .when().get("/v1/p.gif")
+                .then().statusCode(200).contentType("image/gif").header("Cache-Control", containsString("no-store"))
+                .extract().asByteArray();
+        assertThat(new String(gif, 0, 6, StandardCharsets.US_ASCII)).isEqualTo("GIF89a");
+
+        JsonNode e = TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 1, WAIT).get(0).value();
+        assertThat(e.get("event_type").asText()).isEqualTo("page_view");
+        assertThat(e.at("/page/title").asText()).isEqualTo("Newsletter");
+        assertThat(e.at("/context/user_agent").asText()).contains("iPhone");
+        assertThat(e.get("site_id").asText()).isEqualTo("demo");
+    }
+
+    @Test
+    void pixelWithAWholeEventInData() {
+        String anon = "pixel-" + UUID.randomUUID();
+        String event = "{\"event_type\":\"click\",\"anonymous_id\":\"" + anon + "\",\"occurred_at\":\"" + java.time.Instant.now()
+                + "\",\"properties\":{\"link\":\"cta\"}}";
+        given().queryParam("writeKey", "demo-write-key")
+                .queryParam("data", Base64.getUrlEncoder().withoutPadding().encodeToString(event.getBytes(StandardCharsets.UTF_8)))
+                .when().get("/v1/p.gif").then().statusCode(200);
+        JsonNode e = TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 1, WAIT).get(0).value();
+        assertThat(e.get("event_type").asText()).isEqualTo("click");
+        assertThat(e.at("/properties/link").asText()).isEqualTo("cta");
+    }
+
+    @Test
+    void pixelRefusalsStillReturnTheImageWithTheReasonInAHeader() {
+        given().queryParam("writeKey", "demo-write-key").queryParam("event_type", "page_view")
+                .when().get("/v1/p.gif")
+                .then().statusCode(400).contentType("image/gif")
+                .header("X-Clickstream-Error", startsWith("invalid_event: ")).header("X-Clickstream-Error", containsString("anonymous_id"));
+        given().when().get("/v1/p.gif?anonymous_id=x").then().statusCode(401).contentType("image/gif");
+    }
+
+    @Test
+    void trackerIsServedWithAVersionAndRevalidates() {
+        String version = given().when().get("/tracker.js")
+                .then().statusCode(200).contentType(containsString("javascript"))
+                .header("Cache-Control", equalTo("public, max-age=300"))
+                .extract().header("X-Tracker-Version");
+        String etag = given().when().get("/tracker.js").then().extract().header("ETag");
+        given().header("If-None-Match", etag).when().get("/tracker.js").then().statusCode(304);
+        given().when().get("/tracker/" + version + ".js")
+                .then().statusCode(200).header("Cache-Control", containsString("immutable"));
+        given().when().get("/tracker/000000000000.js").then().statusCode(404);
+    }
+
+    @Test
+    void metricsAndHealthAreExposed() {
+        given().queryParam("writeKey", "demo-write-key").queryParam("anonymous_id", "m-" + UUID.randomUUID())
+                .when().get("/v1/p.gif").then().statusCode(200);
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'kafka' }.status", equalTo("UP"));
+        given().when().get("/q/health/live").then().statusCode(200);
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics)
+                .contains("clickstream_gateway_events_received_total{site=\"demo\"}")
+                .contains("clickstream_gateway_events_accepted_total{site=\"demo\"}")
+                .contains("clickstream_gateway_request_seconds_bucket{endpoint=\"pixel\"")
+                .contains("clickstream_gateway_kafka_publish_seconds_bucket")
+                .contains("clickstream_gateway_kafka_inflight_sends")
+                .contains("clickstream_gateway_request_body_bytes_bucket")
+                .contains("jvm_memory_used_bytes");
+    }
+}

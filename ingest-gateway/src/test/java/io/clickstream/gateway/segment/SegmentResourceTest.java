@@ -1,0 +1,95 @@
+package io.clickstream.gateway.segment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.clickstream.contract.Topics;
+import io.clickstream.gateway.support.TopicReader;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+/** Payloads as Segment's analytics.js / analytics-node send them. */
+@QuarkusTest
+class SegmentResourceTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Test
+    void aBatchFromASegmentSdkMapsToCanonicalEventsWithWriteKeyInTheBody() {
+        String anon = "seg-" + UUID.randomUUID();
+        String now = Instant.now().toString();
+        String viewId = UUID.randomUUID().toString();
+        String batch = """
+                {"writeKey":"demo-write-key","sentAt":"%2$s","batch":[
+                  {"type":"page","messageId":"ajs-next-1700000000000-%1$s","anonymousId":"%1$s","timestamp":"%2$s","name":"Home",
+                   "properties":{"url":"https://shop.example/?utm_source=ads","path":"/","title":"Home","referrer":""},
+                   "context":{"userAgent":"Mozilla/5.0 (Macintosh) Safari/605.1.15","locale":"en-US","timezone":"Europe/Berlin",
+                              "screen":{"width":1440,"height":900},"library":{"name":"analytics.js","version":"next-1.53.0"}}},
+                  {"type":"track","event":"Product Viewed","messageId":"%3$s","anonymousId":"%1$s","timestamp":"%2$s",
+                   "properties":{"product_id":"507f1f77","sku":"G-32","category":"Games","name":"Monopoly","price":18.99,"quantity":1}},
+                  {"type":"track","event":"Order Completed","messageId":"m-3","anonymousId":"%1$s","userId":"u-42","timestamp":"%2$s",
+                   "properties":{"order_id":"50314b8e","total":27.50,"revenue":25.00,"currency":"USD","coupon":"hasbros",
+                     "products":[{"product_id":"507f1f77","sku":"45790-32","name":"Monopoly","price":19,"quantity":1,"category":"Games"},
+                                 {"product_id":"505bd76785","name":"Uno","price":3,"quantity":2,"category":"Games"}]}},
+                  {"type":"identify","messageId":"m-4","anonymousId":"%1$s","userId":"u-42","timestamp":"%2$s","traits":{"plan":"pro"}},
+                  {"type":"track","event":"Signed Up","messageId":"m-5","anonymousId":"%1$s","timestamp":"%2$s","properties":{"plan":"pro"}},
+                  {"type":"track","messageId":"m-6","anonymousId":"%1$s","timestamp":"%2$s"}
+                ]}""".formatted(anon, now, viewId);
+        given().contentType(ContentType.JSON).body(batch).when().post("/v1/batch")
+                .then().statusCode(200).body("accepted", equalTo(5)).body("rejected", equalTo(1))
+                .body("errors[0].index", equalTo(5)).body("errors[0].reason", equalTo("unmappable_message"));
+
+        List<JsonNode> events = TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 5, WAIT)
+                .stream().map(TopicReader.Record::value).toList();
+        assertThat(events).extracting(e -> e.get("event_type").asText())
+                .containsExactly("page_view", "product_view", "purchase", "identify", "signed_up");
+        JsonNode page = events.get(0);
+        assertThat(page.at("/page/url").asText()).isEqualTo("https://shop.example/?utm_source=ads");
+        assertThat(page.at("/context/user_agent").asText()).contains("Safari");
+        assertThat(page.at("/context/screen/width").asInt()).isEqualTo(1440);
+        assertThat(page.at("/context/library/name").asText()).isEqualTo("analytics.js");
+        assertThat(page.at("/properties/name").asText()).isEqualTo("Home");
+        // A non-UUID messageId becomes a stable name-based UUID: a retried message dedups in silver.
+        assertThat(page.get("event_id").asText())
+                .isEqualTo(SegmentMapper.eventId("demo", "ajs-next-1700000000000-" + anon));
+        assertThat(events.get(1).get("event_id").asText()).isEqualTo(viewId);
+        assertThat(events.get(1).at("/commerce/products/0/sku").asText()).isEqualTo("G-32");
+        JsonNode order = events.get(2);
+        assertThat(order.get("user_id").asText()).isEqualTo("u-42");
+        assertThat(order.at("/commerce/order_id").asText()).isEqualTo("50314b8e");
+        assertThat(order.at("/commerce/revenue").decimalValue()).isEqualByComparingTo("25.00");
+        assertThat(order.at("/commerce/currency").asText()).isEqualTo("USD");
+        assertThat(order.at("/commerce/products/1/sku").asText()).isEqualTo("505bd76785"); // product_id when no sku
+        assertThat(order.at("/commerce/products/1/quantity").asInt()).isEqualTo(2);
+        assertThat(order.at("/properties/coupon").asText()).isEqualTo("hasbros");
+        assertThat(events.get(3).at("/properties/plan").asText()).isEqualTo("pro");
+        assertThat(events.get(4).at("/properties/event_name").asText()).isEqualTo("Signed Up");
+    }
+
+    @Test
+    void singleTrackWithBasicAuthAndUserIdOnly() {
+        String user = "user-" + UUID.randomUUID();
+        given().contentType(ContentType.JSON).auth().preemptive().basic("demo-write-key", "")
+                .body("{\"userId\":\"" + user + "\",\"event\":\"Product Added\",\"timestamp\":\"" + Instant.now()
+                        + "\",\"properties\":{\"sku\":\"S-1\",\"price\":5,\"quantity\":3}}")
+                .when().post("/v1/track").then().statusCode(200).body("accepted", equalTo(1));
+        JsonNode e = TopicReader.awaitMatching(Topics.EVENTS, "user_id", user, 1, WAIT).get(0).value();
+        assertThat(e.get("event_type").asText()).isEqualTo("add_to_cart");
+        assertThat(e.get("anonymous_id").asText()).isEqualTo(user);
+        assertThat(e.at("/commerce/products/0/quantity").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void withoutAWriteKeyItIs401AndAMissingBatchArrayIs400() {
+        given().contentType(ContentType.JSON).body("{\"batch\":[]}").when().post("/v1/batch").then().statusCode(401);
+        given().contentType(ContentType.JSON).body("{\"writeKey\":\"demo-write-key\",\"events\":[]}").when().post("/v1/batch")
+                .then().statusCode(400).body("errors[0].reason", equalTo("unmappable_message"));
+    }
+}
