@@ -25,6 +25,14 @@ public interface GatewayConfig {
 
     Privacy privacy();
 
+    Dev dev();
+
+    /** Only read in {@code quarkus:dev}: the local broker that dev mode starts. */
+    interface Dev {
+        @WithDefault("9092")
+        int kafkaPort();
+    }
+
     interface Site {
         /** Public write key the site's tracker sends. Not a secret in the browser, but it ties events to the site. */
         String writeKey();

@@ -7,7 +7,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.clickstream.gateway.config.GatewayConfig;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -25,8 +25,8 @@ public class DevKafkaBroker {
     private static final Logger LOG = Logger.getLogger(DevKafkaBroker.class);
     private KafkaBroker broker;
 
-    void start(@Observes @Priority(1) StartupEvent event,
-               @ConfigProperty(name = "clickstream.dev.kafka-port", defaultValue = "9092") int port) {
+    void start(@Observes @Priority(1) StartupEvent event, GatewayConfig config) {
+        int port = config.dev().kafkaPort();
         if (listening(port)) {
             LOG.infof("dev mode: using the Kafka broker already on 127.0.0.1:%d", port);
             return;

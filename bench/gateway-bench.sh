@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Gateway benchmark: the gateway (production jar) against its ceilings, measured in the same run on this machine:
+# a bare Vert.x server answering 204 and a bare Kafka producer (ProducerPerformance, acks=all, idempotent).
+# Appends a dated section to bench/RESULTS.md.
+#
+#   bench/gateway-bench.sh            # 20 s per load step
+#   DURATION=10 bench/gateway-bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+DURATION=${DURATION:-20}
+GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms64m -Xmx160m -XX:+UseParallelGC}
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+
+WORK=$(mktemp -d /tmp/clickstream-bench.XXXXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_http() { for _ in $(seq 1 300); do curl -fs -o /dev/null "$1" && return 0; sleep 0.2; done; echo "not up: $1" >&2; exit 1; }
+
+echo "== building"
+./mvnw -q -B -pl ingest-gateway -am package -DskipTests
+./mvnw -q -B -f bench/pom.xml dependency:build-classpath -Dmdep.outputFile="$WORK/bench.cp" >/dev/null
+BENCH_CP=$(cat "$WORK/bench.cp")
+KAFKA_CP="$ROOT/local-kafka/target/classes:$(cat local-kafka/target/classes/clickstream/local-kafka/classpath.txt)"
+
+KAFKA_PORT=$(free_port); CONTROLLER_PORT=$(free_port); BARE_PORT=$(free_port); GW_PORT=$(free_port)
+BOOTSTRAP=127.0.0.1:$KAFKA_PORT
+
+echo "== starting Kafka on $BOOTSTRAP"
+java -Xmx256m -cp "$KAFKA_CP" io.clickstream.localkafka.LocalKafkaServer --data-dir "$WORK/kafka" \
+  --port "$KAFKA_PORT" --controller-port "$CONTROLLER_PORT" > "$WORK/kafka.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 300); do grep -q "LOCAL-KAFKA READY" "$WORK/kafka.log" && break; sleep 0.2; done
+
+echo "== starting the bare 204 server and the gateway"
+java -Xmx160m -cp "$BENCH_CP" bench/BareHttpServer.java "$BARE_PORT" > "$WORK/bare.log" 2>&1 &
+PIDS+=($!)
+# shellcheck disable=SC2086
+java $GATEWAY_JAVA_OPTS -Dquarkus.http.port="$GW_PORT" -Dquarkus.http.host=127.0.0.1 -Dkafka.bootstrap.servers="$BOOTSTRAP" \
+  -Dclickstream.sites.bench.write-key=bench-write-key -Dclickstream.rate-limit.enabled=false \
+  -jar ingest-gateway/target/quarkus-app/quarkus-run.jar > "$WORK/gateway.log" 2>&1 &
+GW_PID=$!
+PIDS+=($GW_PID)
+wait_http "http://127.0.0.1:$GW_PORT/q/health/ready"
+for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$BARE_PORT") 2>/dev/null && break; sleep 0.2; done
+
+run() { # name url connections events_per_request [rate]
+  local out
+  out=$(CONNECTIONS=$3 EVENTS_PER_REQUEST=$4 RATE=${5:-0} wrk -t2 -c"$3" -d"${DURATION}s" --latency \
+        -s bench/wrk/events.lua "$2" 2>&1 | grep '^RESULT')
+  echo "$1 $out" | tee -a "$WORK/results.txt" >&2
+  echo "$out"
+}
+field() { sed -E "s/.*$1=([0-9.]+).*/\1/" <<<"$2"; }
+rps() { awk -v r="$(field requests "$1")" -v d="$(field duration_s "$1")" 'BEGIN{printf "%.0f", r/d}'; }
+eps() { awk -v a="$(field acked_events "$1")" -v d="$(field duration_s "$1")" 'BEGIN{printf "%.0f", a/d}'; }
+
+echo "== warm-up"
+DURATION=5 run warmup "http://127.0.0.1:$GW_PORT" 64 1 >/dev/null
+DURATION=5 run warmup-bare "http://127.0.0.1:$BARE_PORT" 64 1 >/dev/null
+
+echo "== load"
+BARE64=$(run bare-single-64 "http://127.0.0.1:$BARE_PORT" 64 1)
+GW64=$(run gateway-single-64 "http://127.0.0.1:$GW_PORT" 64 1)
+BARE256=$(run bare-single-256 "http://127.0.0.1:$BARE_PORT" 256 1)
+GW256=$(run gateway-single-256 "http://127.0.0.1:$GW_PORT" 256 1)
+GWB64=$(run gateway-batch50-64 "http://127.0.0.1:$GW_PORT" 64 50)
+GWB256=$(run gateway-batch50-256 "http://127.0.0.1:$GW_PORT" 256 50)
+MAX_SINGLE=$(( $(rps "$GW64") > $(rps "$GW256") ? $(rps "$GW64") : $(rps "$GW256") ))
+HALF=$(( MAX_SINGLE / 2 ))
+GWHALF=$(run gateway-single-64-at-half-max "http://127.0.0.1:$GW_PORT" 64 1 "$HALF")
+RSS_MB=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$GW_PID/status")
+
+echo "== loss check"
+sleep 2
+TOPIC_EVENTS=$(java -cp "$BENCH_CP" org.apache.kafka.tools.GetOffsetShell --bootstrap-server "$BOOTSTRAP" \
+  --topic clickstream.events --time -1 2>/dev/null | awk -F: '{s+=$3} END {print s}')
+ACKED=$(awk '/^gateway|^warmup /{for(i=1;i<=NF;i++) if ($i ~ /^acked_events=/) {split($i,a,"="); s+=a[2]}} END {print s}' "$WORK/results.txt")
+NON2XX=$(awk '/^gateway|^warmup /{for(i=1;i<=NF;i++) if ($i ~ /^non2xx=/) {split($i,a,"="); s+=a[2]}} END {print s}' "$WORK/results.txt")
+
+echo "== bare producer ceiling"
+EVENT_BYTES=560
+java -cp "$BENCH_CP" org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" --create --topic bench.ceiling \
+  --partitions 6 --replication-factor 1 >/dev/null
+PRODUCER=$(java -Xmx512m -cp "$BENCH_CP" org.apache.kafka.tools.ProducerPerformance --topic bench.ceiling \
+  --num-records 3000000 --record-size $EVENT_BYTES --throughput -1 \
+  --producer-props bootstrap.servers="$BOOTSTRAP" acks=all enable.idempotence=true compression.type=lz4 \
+  linger.ms=5 batch.size=131072 2>/dev/null | tail -1)
+PRODUCER_RPS=$(sed -E 's/.* ([0-9.]+) records\/sec.*/\1/' <<<"$PRODUCER" | cut -d. -f1)
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
+{
+  echo
+  echo "## Gateway — $(date -u +%Y-%m-%d) — $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB ($(uname -m))"
+  echo
+  echo "Command: \`DURATION=$DURATION bench/gateway-bench.sh\` (wrk -t2, ${DURATION} s per step, 127.0.0.1; wrk, broker and server share the cores)."
+  echo "Gateway JVM: \`$GATEWAY_JAVA_OPTS\`. One event ≈ $EVENT_BYTES bytes of JSON."
+  echo
+  echo "| step | gateway | ceiling (same run) | ratio | target |"
+  echo "| --- | --- | --- | --- | --- |"
+  echo "| single event, 64 conns | $(rps "$GW64") req/s, p99 $(field p99_ms "$GW64") ms | bare 204: $(rps "$BARE64") req/s | $(ratio "$(rps "$GW64")" "$(rps "$BARE64")") | ≥ 0.5 |"
+  echo "| single event, 256 conns | $(rps "$GW256") req/s, p99 $(field p99_ms "$GW256") ms | bare 204: $(rps "$BARE256") req/s | $(ratio "$(rps "$GW256")" "$(rps "$BARE256")") | ≥ 0.5 |"
+  echo "| 50-event batches, 64 conns | $(eps "$GWB64") events/s | bare producer: $PRODUCER_RPS rec/s | $(ratio "$(eps "$GWB64")" "$PRODUCER_RPS") | ≥ 0.5 |"
+  echo "| 50-event batches, 256 conns | $(eps "$GWB256") events/s | bare producer: $PRODUCER_RPS rec/s | $(ratio "$(eps "$GWB256")" "$PRODUCER_RPS") | ≥ 0.5 |"
+  echo "| single event at half max ($HALF req/s), 64 conns | p50 $(field p50_ms "$GWHALF") ms, p99 $(field p99_ms "$GWHALF") ms | | | p99 < 25 ms |"
+  echo "| gateway peak RSS | $RSS_MB MB | | | < 300 MB |"
+  echo "| loss | $ACKED events acknowledged (2xx), $TOPIC_EVENTS in the topic, $NON2XX non-2xx answers | | | equal, 0 non-2xx |"
+} | tee -a bench/RESULTS.md
