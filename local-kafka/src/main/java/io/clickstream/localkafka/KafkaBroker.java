@@ -31,6 +31,7 @@ public final class KafkaBroker implements AutoCloseable {
     private final int controllerPort;
     private final String heap;
     private final boolean tiedToParent;
+    private final boolean stopHook;
     private Process process;
 
     private KafkaBroker(Builder b) {
@@ -39,6 +40,7 @@ public final class KafkaBroker implements AutoCloseable {
         this.controllerPort = b.controllerPort == 0 ? freePort() : b.controllerPort;
         this.heap = b.heap;
         this.tiedToParent = b.tiedToParent;
+        this.stopHook = b.stopHook;
     }
 
     public static Builder builder() {
@@ -59,6 +61,11 @@ public final class KafkaBroker implements AutoCloseable {
 
     public Path logFile() {
         return dataDir.resolve("broker.log");
+    }
+
+    /** Process id of the running broker, or -1. */
+    public long pid() {
+        return process == null ? -1 : process.pid();
     }
 
     public boolean isRunning() {
@@ -92,8 +99,10 @@ public final class KafkaBroker implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
             long logOffset = Files.exists(logFile()) ? Files.size(logFile()) : 0;
             process = pb.start();
-            Process started = process;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::destroy, "local-kafka-stop"));
+            if (tiedToParent && stopHook) {
+                Process started = process;
+                Runtime.getRuntime().addShutdownHook(new Thread(started::destroy, "local-kafka-stop"));
+            }
             awaitReady(logOffset, Duration.ofSeconds(60));
             return this;
         } catch (IOException e) {
@@ -215,6 +224,7 @@ public final class KafkaBroker implements AutoCloseable {
         private int controllerPort;
         private String heap = "256m";
         private boolean tiedToParent = true;
+        private boolean stopHook = true;
 
         /** Where the broker keeps its log segments and metadata; kept across restarts. */
         public Builder dataDir(Path dir) {
@@ -238,9 +248,21 @@ public final class KafkaBroker implements AutoCloseable {
             return this;
         }
 
-        /** When true (default) the broker exits as soon as this JVM is gone, even after a kill -9. */
+        /**
+         * When true (default) the broker exits as soon as this JVM is gone, even after a kill -9. When false it
+         * runs on after this JVM exits (the launcher's --detach), and is stopped by its pid.
+         */
         public Builder tiedToParent(boolean tied) {
             this.tiedToParent = tied;
+            return this;
+        }
+
+        /**
+         * Whether a JVM shutdown hook stops the broker (default true). A caller that stops its components in
+         * order on shutdown turns it off and calls {@link #stop()} itself.
+         */
+        public Builder stopHook(boolean hook) {
+            this.stopHook = hook;
             return this;
         }
 

@@ -1,0 +1,68 @@
+package io.clickstream.launcher;
+
+import io.clickstream.launcher.stack.Artifacts;
+import io.clickstream.launcher.stack.StackException;
+import io.clickstream.launcher.stack.StackSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "sql", mixinStandardHelpOptions = true, description = "Run Spark SQL over the tables by name (bronze.events, silver.events, gold.sessions, ...).")
+class SqlCommand implements Callable<Integer> {
+    @Mixin
+    StackOptions options;
+
+    @Option(names = "--json", description = "Print JSON rows (one object per line) instead of a table")
+    boolean json;
+
+    @Parameters(index = "0", paramLabel = "QUERY", description = "e.g. \"SELECT page_path, views FROM gold.page_metrics_1m\"")
+    String query;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        return run(options.settings(), json, query, true);
+    }
+
+    /** Runs the spark-apps SQL entry against this stack's tables; inherits stdout when {@code inherit}. */
+    static int run(StackSettings s, boolean json, String query, boolean inherit) throws IOException, InterruptedException {
+        Artifacts artifacts = new Artifacts(s.home());
+        if (!artifacts.missing().isEmpty()) {
+            throw new StackException("not built yet: " + artifacts.missing() + "; run ./mvnw install -DskipTests");
+        }
+        List<String> args = new ArrayList<>();
+        if (json) {
+            args.add("--json");
+        }
+        args.add(query);
+        // A query needs no metrics endpoint of its own, and must not collide with the running driver's.
+        StackSettings quiet = new StackSettings(s.home(), s.dataDir(), s.gatewayPort(), s.kafkaPort(), 0,
+                s.prometheusPort(), false, "1g");
+        ProcessBuilder pb = new ProcessBuilder(artifacts.sparkCommand(quiet, Artifacts.SQL_MAIN, args))
+                .directory(s.home().toFile());
+        pb.environment().putAll(Artifacts.sparkEnvironment(quiet));
+        if (inherit) {
+            pb.inheritIO();
+        } else {
+            pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        }
+        Process p = pb.start();
+        if (inherit) {
+            return p.waitFor();
+        }
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        int code = p.waitFor();
+        if (code != 0) {
+            throw new StackException("query failed (exit " + code + "): " + query);
+        }
+        LAST_OUTPUT.set(out);
+        return code;
+    }
+
+    static final ThreadLocal<String> LAST_OUTPUT = new ThreadLocal<>();
+}

@@ -1,0 +1,231 @@
+package io.clickstream.launcher.stack;
+
+import io.clickstream.localkafka.KafkaBroker;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole pipeline on one machine: a KRaft broker, the gateway (production jar), the all-layers Spark driver in
+ * local mode and, when installed, Prometheus. Started in dependency order, stopped in reverse, each gracefully:
+ * Spark stops at a batch boundary, the gateway drains its in-flight sends, Kafka shuts down cleanly.
+ */
+public final class LocalStack {
+    public static final String GATEWAY_JAVA_OPTS = "-Xms64m -Xmx160m -XX:+UseParallelGC";
+
+    private final StackSettings settings;
+    private final Artifacts artifacts;
+    private final PrintStream out;
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+    private KafkaBroker kafka;
+    private StackState state;
+
+    public LocalStack(StackSettings settings, PrintStream out) {
+        this.settings = settings;
+        this.artifacts = new Artifacts(settings.home());
+        this.out = out;
+    }
+
+    public StackState start(boolean detached) {
+        checkDataDir();
+        StackState.read(settings.stateFile()).filter(StackState::anyAlive).ifPresent(s -> {
+            throw new StackException("a stack is already running from " + settings.dataDir()
+                    + " (gateway " + s.gatewayUrl() + "); run ./clickstream down first");
+        });
+        checkPortsFree();
+        List<String> missing = artifacts.missing();
+        if (!missing.isEmpty()) {
+            throw new StackException("not built yet: " + missing + "; run ./mvnw install -DskipTests");
+        }
+        state = StackState.starting(settings, detached);
+        try {
+            out.println("starting Kafka on " + settings.kafkaBootstrap() + " ...");
+            kafka = KafkaBroker.builder().dataDir(settings.kafkaDir()).port(settings.kafkaPort())
+                    .controllerPort(settings.kafkaPort() + 1).tiedToParent(!detached).stopHook(false).start();
+            state.pids().put("kafka", kafka.pid());
+            state.write(settings.stateFile());
+
+            out.println("starting the gateway on " + settings.gatewayUrl() + " ...");
+            Process gateway = launch("gateway", artifacts.gatewayCommand(settings, GATEWAY_JAVA_OPTS), Map.of());
+            // Ready means Kafka answered and the topics exist: only then may Spark subscribe.
+            Processes.await("the gateway", Duration.ofSeconds(90), gateway, log("gateway").toString(),
+                    () -> Processes.httpStatus(settings.gatewayUrl() + "/q/health/ready") == 200);
+
+            out.println("starting the Spark pipeline (bronze, silver, gold) ...");
+            Process spark = launch("spark", artifacts.sparkCommand(settings, Artifacts.ALL_LAYERS_MAIN, List.of()),
+                    Artifacts.sparkEnvironment(settings));
+            Processes.await("the Spark pipeline", Duration.ofSeconds(180), spark, log("spark").toString(),
+                    () -> Processes.httpStatus("http://127.0.0.1:" + settings.sparkMetricsPort() + "/metrics") == 200);
+
+            if (settings.prometheus()) {
+                startPrometheus();
+            }
+            return state;
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
+        }
+    }
+
+    private void startPrometheus() {
+        if (!onPath("prometheus")) {
+            out.println("prometheus is not installed: skipping it (apt-get install prometheus to get it)");
+            return;
+        }
+        Path dir = settings.dataDir().resolve("prometheus");
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("prometheus.yml"),
+                    PrometheusConfig.render(settings, PrometheusConfig.ruleFiles(settings.home())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String url = "http://127.0.0.1:" + settings.prometheusPort();
+        out.println("starting Prometheus on " + url + " ...");
+        Process prometheus = launch("prometheus", List.of("prometheus",
+                "--config.file=" + dir.resolve("prometheus.yml"),
+                "--storage.tsdb.path=" + dir.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + settings.prometheusPort(),
+                "--web.enable-lifecycle"), Map.of());
+        Processes.await("Prometheus", Duration.ofSeconds(60), prometheus, log("prometheus").toString(),
+                () -> Processes.httpStatus(url + "/-/ready") == 200);
+        state = state.withPrometheus(settings.prometheusPort());
+        state.write(settings.stateFile());
+    }
+
+    /** Blocks until a component exits by itself (then stops the rest and reports it) or the JVM is asked to stop. */
+    public String awaitFailure() throws InterruptedException {
+        while (true) {
+            for (Map.Entry<String, Process> p : processes.entrySet()) {
+                if (!p.getValue().isAlive()) {
+                    return p.getKey() + " exited with code " + p.getValue().exitValue() + "; see " + log(p.getKey());
+                }
+            }
+            if (kafka != null && !kafka.isRunning()) {
+                return "Kafka exited; see " + kafka.logFile();
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    /** Stops what this launcher started, in reverse order. */
+    public synchronized void stop() {
+        List<String> names = new ArrayList<>(processes.keySet());
+        java.util.Collections.reverse(names);
+        for (String name : names) {
+            Process p = processes.get(name);
+            if (p.isAlive()) {
+                out.println("stopping " + name + " ...");
+                Processes.stop(p.pid(), grace(name));
+            }
+        }
+        processes.clear();
+        if (kafka != null) {
+            out.println("stopping Kafka ...");
+            kafka.stop();
+            kafka = null;
+        }
+        try {
+            Files.deleteIfExists(settings.stateFile());
+        } catch (IOException ignored) {
+            // a stale state file is recognised by its dead pids
+        }
+    }
+
+    /** Stops a stack started by another launcher (e.g. up --detach), from its state file. */
+    public static boolean stopFromState(StackSettings settings, PrintStream out) {
+        StackState state = StackState.read(settings.stateFile()).orElse(null);
+        if (state == null || !state.anyAlive()) {
+            return false;
+        }
+        List<String> names = new ArrayList<>(state.pids().keySet());
+        java.util.Collections.reverse(names);
+        for (String name : names) {
+            long pid = state.pids().get(name);
+            if (Processes.alive(pid)) {
+                out.println("stopping " + name + " (pid " + pid + ") ...");
+                Processes.stop(pid, grace(name));
+            }
+        }
+        try {
+            Files.deleteIfExists(settings.stateFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return true;
+    }
+
+    static Duration grace(String component) {
+        return switch (component) {
+            case "spark" -> Duration.ofSeconds(90); // finishes the running micro-batches
+            case "gateway", "kafka" -> Duration.ofSeconds(30);
+            default -> Duration.ofSeconds(10);
+        };
+    }
+
+    private Process launch(String name, List<String> command, Map<String, String> env) {
+        try {
+            Files.createDirectories(settings.logsDir());
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log(name).toFile()))
+                    .directory(settings.home().toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            processes.put(name, p);
+            state.pids().put(name, p.pid());
+            state.write(settings.stateFile());
+            return p;
+        } catch (IOException e) {
+            throw new StackException("cannot start " + name + ": " + e.getMessage());
+        }
+    }
+
+    private Path log(String name) {
+        return settings.logsDir().resolve(name + ".log");
+    }
+
+    private void checkDataDir() {
+        try {
+            Files.createDirectories(settings.dataDir());
+        } catch (IOException e) {
+            throw new StackException("cannot create the data folder " + settings.dataDir() + ": " + e.getMessage());
+        }
+        if (!Files.isWritable(settings.dataDir())) {
+            throw new StackException("the data folder " + settings.dataDir() + " is not writable (choose another with --data-dir)");
+        }
+    }
+
+    private void checkPortsFree() {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("--port (gateway)", settings.gatewayPort());
+        ports.put("--kafka-port", settings.kafkaPort());
+        ports.put("--kafka-port + 1 (Kafka controller)", settings.kafkaPort() + 1);
+        ports.put("--spark-metrics-port", settings.sparkMetricsPort());
+        if (settings.prometheus() && onPath("prometheus")) {
+            ports.put("--prometheus-port", settings.prometheusPort());
+        }
+        ports.forEach((flag, port) -> {
+            if (Processes.portInUse(port)) {
+                throw new StackException("port " + port + " is already in use on 127.0.0.1; choose another with " + flag);
+            }
+        });
+    }
+
+    static boolean onPath(String command) {
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
