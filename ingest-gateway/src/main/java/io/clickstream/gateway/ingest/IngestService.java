@@ -1,6 +1,5 @@
 package io.clickstream.gateway.ingest;
 
-import io.clickstream.contract.ClickEvent;
 import io.clickstream.contract.DeadLetter;
 import io.clickstream.gateway.config.GatewayConfig;
 import io.clickstream.gateway.metrics.GatewayMetrics;
@@ -12,6 +11,7 @@ import io.clickstream.gateway.site.SiteRegistry.Site;
 import io.clickstream.gateway.validation.EventValidator;
 import io.clickstream.gateway.validation.RejectReason;
 import io.clickstream.gateway.validation.Rejection;
+import io.clickstream.gateway.validation.ValidEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -119,7 +119,7 @@ public class IngestService {
     private Uni<IngestOutcome> validateAndPublish(Site site, IngestRequest request, Instant receivedAt, List<RawEvent> raw) {
         metrics.received(site.id(), raw.size());
         String ip = clientIp.anonymize(request.clientIp());
-        List<ClickEvent> accepted = new ArrayList<>(raw.size());
+        List<ValidEvent> accepted = new ArrayList<>(raw.size());
         List<IngestResponse.Error> errors = new ArrayList<>();
         List<Uni<Void>> sends = new ArrayList<>(2);
         List<DeadLetter> letters = new ArrayList<>();

@@ -21,8 +21,15 @@ public class GatewayMetrics {
 
     private final MeterRegistry registry;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, Timer> requestTimers = new ConcurrentHashMap<>();
+    private final ConcurrentMap<CounterKey, Counter> counters = new ConcurrentHashMap<>();
+    private final ConcurrentMap<TimerKey, Timer> requestTimers = new ConcurrentHashMap<>();
+
+    /** Meters are looked up on every request: by small record keys, never by concatenated strings. */
+    private record CounterKey(String name, String tag1, String value1, String tag2, String value2) {
+    }
+
+    private record TimerKey(String endpoint, int status) {
+    }
     private final Timer publishLatency;
     private final DistributionSummary payloadBytes;
 
@@ -42,11 +49,11 @@ public class GatewayMetrics {
     }
 
     public void received(String site, int events) {
-        counter("clickstream_gateway_events_received_total", "site", site).increment(events);
+        counter("clickstream_gateway_events_received_total", "site", site, null, null).increment(events);
     }
 
     public void accepted(String site, int events) {
-        counter("clickstream_gateway_events_accepted_total", "site", site).increment(events);
+        counter("clickstream_gateway_events_accepted_total", "site", site, null, null).increment(events);
     }
 
     public void rejected(String site, RejectReason reason, int events) {
@@ -59,11 +66,11 @@ public class GatewayMetrics {
 
     /** A request answered 503 because Kafka did not acknowledge in time or the send buffer was full. */
     public void unavailable(String endpoint) {
-        counter("clickstream_gateway_unavailable_total", "endpoint", endpoint).increment();
+        counter("clickstream_gateway_unavailable_total", "endpoint", endpoint, null, null).increment();
     }
 
     public void rateLimited(String scope) {
-        counter("clickstream_gateway_rate_limited_total", "scope", scope).increment();
+        counter("clickstream_gateway_rate_limited_total", "scope", scope, null, null).increment();
     }
 
     public void payload(int bytes) {
@@ -75,8 +82,7 @@ public class GatewayMetrics {
     }
 
     public void finishRequest(Timer.Sample sample, String endpoint, int status) {
-        String key = endpoint + '|' + status;
-        sample.stop(requestTimers.computeIfAbsent(key, k -> Timer.builder("clickstream_gateway_request")
+        sample.stop(requestTimers.computeIfAbsent(new TimerKey(endpoint, status), k -> Timer.builder("clickstream_gateway_request")
                 .description("Ingest request latency, from arrival until the answer (after Kafka's ack)")
                 .tag("endpoint", endpoint).tag("status", Integer.toString(status))
                 .publishPercentileHistogram()
@@ -91,8 +97,10 @@ public class GatewayMetrics {
         return inFlight;
     }
 
-    private Counter counter(String name, String... tags) {
-        String key = name + String.join("|", tags);
-        return counters.computeIfAbsent(key, k -> Counter.builder(name).tags(tags).register(registry));
+    private Counter counter(String name, String tag1, String value1, String tag2, String value2) {
+        return counters.computeIfAbsent(new CounterKey(name, tag1, value1, tag2, value2), k -> {
+            Counter.Builder b = Counter.builder(name).tag(tag1, value1);
+            return (tag2 == null ? b : b.tag(tag2, value2)).register(registry);
+        });
     }
 }

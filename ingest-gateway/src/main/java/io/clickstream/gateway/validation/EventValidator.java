@@ -1,8 +1,6 @@
 package io.clickstream.gateway.validation;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonSchema;
@@ -16,12 +14,16 @@ import io.clickstream.contract.EventSchema;
 import io.clickstream.gateway.config.GatewayConfig;
 import io.clickstream.gateway.site.SiteRegistry.Site;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Named;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
+import java.util.Locale;
 import java.util.UUID;
+import java.time.DateTimeException;
+import java.time.ZoneOffset;
+import com.ethlo.time.ITU;
+import java.time.temporal.ChronoUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -33,11 +35,10 @@ public class EventValidator {
     private static final int MAX_MESSAGES = 5;
 
     private final JsonSchema schema;
-    private final ObjectMapper json;
     private final Duration maxAge;
     private final Duration maxDrift;
 
-    public EventValidator(GatewayConfig config, @Named("events") ObjectMapper json) {
+    public EventValidator(GatewayConfig config) {
         SchemaValidatorsConfig validators = SchemaValidatorsConfig.builder()
                 .formatAssertionsEnabled(true)
                 .failFast(false)
@@ -48,14 +49,13 @@ public class EventValidator {
                 .build();
         this.schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012, b -> b.metaSchema(meta))
                 .getSchema(EventSchema.open(), validators);
-        this.json = json;
         this.maxAge = config.limits().maxEventAge();
         this.maxDrift = config.limits().maxClientClockDrift();
     }
 
     /** The outcome for one event: either {@code event} or {@code rejection} is set. */
-    public record Result(ClickEvent event, Rejection rejection) {
-        static Result ok(ClickEvent e) {
+    public record Result(ValidEvent event, Rejection rejection) {
+        static Result ok(ValidEvent e) {
             return new Result(e, null);
         }
 
@@ -80,14 +80,14 @@ public class EventValidator {
             return Result.rejected(RejectReason.INVALID_EVENT, errors.stream().limit(MAX_MESSAGES)
                     .map(ValidationMessage::getMessage).sorted().collect(Collectors.joining("; ")));
         }
-        ClickEvent parsed;
+        Instant occurred;
+        Instant sent;
         try {
-            parsed = json.treeToValue(event, ClickEvent.class);
-        } catch (JsonProcessingException e) {
-            return Result.rejected(RejectReason.INVALID_EVENT, e.getOriginalMessage());
+            occurred = instant(event.get("occurred_at"));
+            sent = instant(event.get("sent_at"));
+        } catch (DateTimeException e) {
+            return Result.rejected(RejectReason.INVALID_EVENT, "timestamps must be RFC 3339 date-times: " + e.getMessage());
         }
-        Instant occurred = parsed.occurredAt();
-        Instant sent = parsed.sentAt();
         if (sent != null && occurred.isAfter(sent.plus(maxDrift))) {
             return Result.rejected(RejectReason.TIMESTAMP_OUT_OF_RANGE, "occurred_at is after sent_at");
         }
@@ -100,7 +100,37 @@ public class EventValidator {
         if (corrected.isAfter(receivedAt.plus(maxDrift))) {
             return Result.rejected(RejectReason.TIMESTAMP_OUT_OF_RANGE, "occurred_at is in the future");
         }
-        String id = parsed.eventId() != null ? parsed.eventId().toLowerCase(java.util.Locale.ROOT) : UUID.randomUUID().toString();
-        return Result.ok(parsed.stamped(id, receivedAt, corrected.truncatedTo(java.time.temporal.ChronoUnit.MILLIS), anonymizedIp));
+        stamp(event, occurred, sent, receivedAt, corrected.truncatedTo(ChronoUnit.MILLIS), anonymizedIp);
+        return Result.ok(new ValidEvent(event, site.id(), event.get("anonymous_id").asText(), receivedAt));
+    }
+
+    /** What the gateway adds: contract version, an id when the client sent none, its clock, and the kept IP. */
+    private static void stamp(ObjectNode event, Instant occurred, Instant sent, Instant receivedAt, Instant eventTime, String ip) {
+        event.put("schema_version", ClickEvent.SCHEMA_VERSION);
+        JsonNode id = event.get("event_id");
+        event.put("event_id", id == null || id.isNull() ? UUID.randomUUID().toString() : id.asText().toLowerCase(Locale.ROOT));
+        // Timestamps leave the gateway in one form (UTC, 'Z'), whatever offset the client used.
+        event.put("occurred_at", format(occurred));
+        if (sent != null) {
+            event.put("sent_at", format(sent));
+        }
+        event.put("received_at", format(receivedAt));
+        event.put("event_time", format(eventTime));
+        JsonNode context = event.get("context");
+        ObjectNode ctx = context instanceof ObjectNode c ? c : event.putObject("context");
+        if (ip == null) {
+            ctx.remove("ip");
+        } else {
+            ctx.put("ip", ip);
+        }
+    }
+
+    private static Instant instant(JsonNode value) {
+        return value == null || value.isNull() ? null : ITU.parseDateTime(value.asText()).toInstant();
+    }
+
+    /** UTC with milliseconds, e.g. 2026-11-23T10:00:00.120Z: one form for every timestamp the gateway writes. */
+    public static String format(Instant instant) {
+        return ITU.formatUtcMilli(instant.atOffset(ZoneOffset.UTC));
     }
 }

@@ -3,22 +3,23 @@ package io.clickstream.gateway.resource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clickstream.gateway.ingest.BodyReader;
+import io.clickstream.gateway.ingest.IngestOutcome;
 import io.clickstream.gateway.ingest.IngestRequest;
 import io.clickstream.gateway.ingest.IngestService;
 import io.clickstream.gateway.ingest.IngestService.Readout;
 import io.clickstream.gateway.ingest.RawEvent;
 import io.clickstream.gateway.metrics.GatewayMetrics;
-import io.clickstream.gateway.site.WriteKeys;
 import io.clickstream.gateway.validation.RejectReason;
 import io.clickstream.gateway.validation.Rejection;
 import io.micrometer.core.instrument.Timer;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Named;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.core.Response;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -33,48 +34,53 @@ import java.util.List;
  * Answers 200 with the image once Kafka has the event; refusals still carry the image, with their reason in
  * the {@code X-Clickstream-Error} header.
  */
-@Path("/v1/p.gif")
-public class PixelResource {
+@ApplicationScoped
+public class PixelRoute {
     static final String ENDPOINT = "pixel";
-    static final byte[] GIF = Base64.getDecoder().decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
+    static final Buffer GIF = Buffer.buffer(Base64.getDecoder().decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"));
     private static final List<String> TOP_LEVEL = List.of("event_id", "event_type", "site_id", "anonymous_id", "user_id",
             "session_id", "occurred_at", "sent_at");
     private static final List<String> PAGE = List.of("url", "path", "title", "referrer");
 
     private final IngestService ingest;
+    private final IngestHttp http;
     private final ObjectMapper json;
     private final GatewayMetrics metrics;
 
-    public PixelResource(IngestService ingest, @Named("events") ObjectMapper json, GatewayMetrics metrics) {
+    public PixelRoute(IngestService ingest, IngestHttp http, @Named("events") ObjectMapper json, GatewayMetrics metrics) {
         this.ingest = ingest;
+        this.http = http;
         this.json = json;
         this.metrics = metrics;
     }
 
-    @GET
-    public Uni<Response> pixel(HttpServerRequest http) {
-        Timer.Sample timer = metrics.startRequest();
-        MultiMap query = http.params();
-        IngestRequest request = new IngestRequest(ENDPOINT,
-                WriteKeys.fromRequest(http.getHeader("Authorization"), http.getHeader("X-Write-Key"), query.get("writeKey")),
-                http.getHeader("Origin"), http.remoteAddress() == null ? null : http.remoteAddress().hostAddress(), null);
-        byte[] encoded = http.query() == null ? new byte[0] : http.query().getBytes(StandardCharsets.UTF_8);
-        String userAgent = http.getHeader("User-Agent");
-        return ingest.ingest(request, encoded, ignored -> read(query, userAgent))
-                .map(outcome -> {
-                    metrics.finishRequest(timer, ENDPOINT, outcome.status());
-                    Response.ResponseBuilder r = Response.status(outcome.successful() ? 200 : outcome.status())
-                            .entity(GIF).type("image/gif")
-                            .header("Cache-Control", "no-store, max-age=0");
-                    if (!outcome.successful() || outcome.body().rejected() > 0) {
-                        r.header("X-Clickstream-Error", outcome.body().errors().get(0).reason() + ": "
-                                + outcome.body().errors().get(0).message());
-                    }
-                    if (outcome.retryAfterSeconds() > 0) {
-                        r.header("Retry-After", outcome.retryAfterSeconds());
-                    }
-                    return r.build();
-                });
+    void register(@Observes Router router) {
+        router.get("/v1/p.gif").handler(this::handle);
+    }
+
+    void handle(RoutingContext rc) {
+        Timer.Sample timer = http.start();
+        IngestRequest request = http.request(ENDPOINT, rc);
+        MultiMap query = rc.request().params();
+        byte[] encoded = rc.request().query() == null ? new byte[0] : rc.request().query().getBytes(StandardCharsets.UTF_8);
+        String userAgent = rc.request().getHeader("User-Agent");
+        ingest.ingest(request, encoded, ignored -> read(query, userAgent)).subscribe().with(
+                outcome -> respond(rc, timer, outcome),
+                error -> http.fail(rc, ENDPOINT, timer, error));
+    }
+
+    private void respond(RoutingContext rc, Timer.Sample timer, IngestOutcome outcome) {
+        int status = outcome.successful() ? 200 : outcome.status();
+        metrics.finishRequest(timer, ENDPOINT, status);
+        HttpServerResponse response = rc.response().setStatusCode(status)
+                .putHeader("Content-Type", "image/gif")
+                .putHeader("Cache-Control", "no-store, max-age=0");
+        if (!outcome.body().errors().isEmpty()) {
+            var first = outcome.body().errors().get(0);
+            response.putHeader("X-Clickstream-Error", first.reason() + ": " + first.message());
+        }
+        IngestHttp.headers(response, outcome);
+        response.end(GIF);
     }
 
     private Readout read(MultiMap query, String userAgent) {
@@ -116,7 +122,7 @@ public class PixelResource {
             // A pixel fires when it happens: the server's clock is the event's clock.
             event.put("occurred_at", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
         }
-        EventsResource.fillUserAgent(event, userAgent);
+        EventsRoute.fillUserAgent(event, userAgent);
         return Readout.of(List.of(RawEvent.of(0, event, event.toString())));
     }
 }

@@ -9,17 +9,12 @@ import io.clickstream.gateway.ingest.IngestRequest;
 import io.clickstream.gateway.ingest.IngestService;
 import io.clickstream.gateway.ingest.IngestService.Readout;
 import io.clickstream.gateway.ingest.RawEvent;
-import io.clickstream.gateway.metrics.GatewayMetrics;
-import io.clickstream.gateway.site.WriteKeys;
 import io.micrometer.core.instrument.Timer;
-import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Named;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.core.Response;
-import org.jboss.resteasy.reactive.RestHeader;
-import org.jboss.resteasy.reactive.RestQuery;
 
 import java.util.List;
 
@@ -27,33 +22,33 @@ import java.util.List;
  * {@code POST /v1/events}: one canonical event or a JSON array of them, as application/json or text/plain (what
  * navigator.sendBeacon sends, so browsers need no CORS preflight). Answers 202 once Kafka has every event.
  */
-@Path("/v1/events")
-public class EventsResource {
+@ApplicationScoped
+public class EventsRoute {
     static final String ENDPOINT = "events";
 
     private final IngestService ingest;
+    private final IngestHttp http;
     private final ObjectMapper json;
-    private final GatewayMetrics metrics;
     private final int maxEventBytes;
 
-    public EventsResource(IngestService ingest, @Named("events") ObjectMapper json, GatewayMetrics metrics, GatewayConfig config) {
+    public EventsRoute(IngestService ingest, IngestHttp http, @Named("events") ObjectMapper json, GatewayConfig config) {
         this.ingest = ingest;
+        this.http = http;
         this.json = json;
-        this.metrics = metrics;
         this.maxEventBytes = config.limits().maxEventBytes();
     }
 
-    @POST
-    public Uni<Response> post(@RestHeader("Authorization") String authorization, @RestHeader("X-Write-Key") String headerKey,
-                              @RestQuery String writeKey, HttpServerRequest http, byte[] body) {
-        Timer.Sample timer = metrics.startRequest();
-        IngestRequest request = IngestRequest.from(ENDPOINT, WriteKeys.fromRequest(authorization, headerKey, writeKey), http);
-        String userAgent = http.getHeader("User-Agent");
-        return ingest.ingest(request, body, b -> read(b, userAgent))
-                .map(outcome -> {
-                    metrics.finishRequest(timer, ENDPOINT, outcome.status());
-                    return Responses.json(outcome);
-                });
+    void register(@Observes Router router) {
+        router.post("/v1/events").handler(http.bodyHandler()).handler(this::handle);
+    }
+
+    void handle(RoutingContext rc) {
+        Timer.Sample timer = http.start();
+        IngestRequest request = http.request(ENDPOINT, rc);
+        String userAgent = rc.request().getHeader("User-Agent");
+        ingest.ingest(request, IngestHttp.body(rc), body -> read(body, userAgent)).subscribe().with(
+                outcome -> http.respond(rc, ENDPOINT, timer, outcome, 202),
+                error -> http.fail(rc, ENDPOINT, timer, error));
     }
 
     private Readout read(byte[] body, String userAgent) {
@@ -74,7 +69,7 @@ public class EventsResource {
         JsonNode context = object.get("context");
         if (context == null || context.isNull()) {
             object.putObject("context").put("user_agent", userAgent);
-        } else if (context instanceof ObjectNode ctx && (!ctx.hasNonNull("user_agent"))) {
+        } else if (context instanceof ObjectNode ctx && !ctx.hasNonNull("user_agent")) {
             ctx.put("user_agent", userAgent);
         }
     }

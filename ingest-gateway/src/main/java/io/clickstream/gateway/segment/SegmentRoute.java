@@ -4,87 +4,73 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clickstream.gateway.config.GatewayConfig;
 import io.clickstream.gateway.ingest.BodyReader;
-import io.clickstream.gateway.ingest.IngestOutcome;
 import io.clickstream.gateway.ingest.IngestRequest;
 import io.clickstream.gateway.ingest.IngestService;
 import io.clickstream.gateway.ingest.IngestService.Readout;
 import io.clickstream.gateway.ingest.RawEvent;
-import io.clickstream.gateway.metrics.GatewayMetrics;
-import io.clickstream.gateway.resource.Responses;
+import io.clickstream.gateway.resource.IngestHttp;
 import io.clickstream.gateway.site.SiteRegistry;
 import io.clickstream.gateway.site.WriteKeys;
 import io.clickstream.gateway.validation.RejectReason;
 import io.clickstream.gateway.validation.Rejection;
 import io.micrometer.core.instrument.Timer;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Named;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import org.jboss.resteasy.reactive.RestHeader;
-import org.jboss.resteasy.reactive.RestQuery;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Segment's HTTP Tracking API ({@code /v1/batch}, {@code /v1/track}, {@code /v1/page}, {@code /v1/screen},
  * {@code /v1/identify}, {@code /v1/group}, {@code /v1/alias}): write key as HTTP Basic user name or {@code writeKey}
  * in the body. Answers 200 (what Segment's SDKs expect) once Kafka has every accepted event.
  */
-@Path("/v1")
-public class SegmentResource {
+@ApplicationScoped
+public class SegmentRoute {
     static final String ENDPOINT = "segment";
-    private static final Set<String> SINGLE_CALLS = Set.of("track", "page", "screen", "identify", "group", "alias");
+    static final List<String> SINGLE_CALLS = List.of("track", "page", "screen", "identify", "group", "alias");
 
     private final IngestService ingest;
+    private final IngestHttp http;
     private final ObjectMapper json;
-    private final GatewayMetrics metrics;
     private final SiteRegistry sites;
     private final int maxEventBytes;
     private final SegmentMapper mapper = new SegmentMapper();
 
-    public SegmentResource(IngestService ingest, @Named("events") ObjectMapper json, GatewayMetrics metrics,
-                           SiteRegistry sites, GatewayConfig config) {
+    public SegmentRoute(IngestService ingest, IngestHttp http, @Named("events") ObjectMapper json, SiteRegistry sites,
+                        GatewayConfig config) {
         this.ingest = ingest;
+        this.http = http;
         this.json = json;
-        this.metrics = metrics;
         this.sites = sites;
         this.maxEventBytes = config.limits().maxEventBytes();
     }
 
-    @POST
-    @Path("batch")
-    public Uni<Response> batch(@RestHeader("Authorization") String authorization, @RestQuery String writeKey,
-                               HttpServerRequest http, byte[] body) {
-        return handle(null, authorization, writeKey, http, body);
+    void register(@Observes Router router) {
+        router.post("/v1/batch").handler(http.bodyHandler()).handler(rc -> handle(rc, null));
+        for (String call : SINGLE_CALLS) {
+            router.post("/v1/" + call).handler(http.bodyHandler()).handler(rc -> handle(rc, call));
+        }
     }
 
-    @POST
-    @Path("{call: track|page|screen|identify|group|alias}")
-    public Uni<Response> single(@PathParam("call") String call, @RestHeader("Authorization") String authorization,
-                                @RestQuery String writeKey, HttpServerRequest http, byte[] body) {
-        return handle(call, authorization, writeKey, http, body);
-    }
-
-    private Uni<Response> handle(String call, String authorization, String queryKey, HttpServerRequest http, byte[] body) {
-        Timer.Sample timer = metrics.startRequest();
+    void handle(RoutingContext rc, String call) {
+        Timer.Sample timer = http.start();
+        byte[] body = IngestHttp.body(rc);
         BodyReader.Read read = BodyReader.read(json, body);
-        String key = WriteKeys.fromRequest(authorization, http.getHeader("X-Write-Key"), queryKey);
+        HttpServerRequest req = rc.request();
+        String key = WriteKeys.fromRequest(req.getHeader("Authorization"), req.getHeader("X-Write-Key"), req.getParam("writeKey"));
         if (key == null && read instanceof BodyReader.Tree tree && tree.node().path("writeKey").isTextual()) {
             key = tree.node().path("writeKey").asText();
         }
-        IngestRequest request = IngestRequest.from(ENDPOINT, key, http);
+        IngestRequest request = http.request(ENDPOINT, rc, key);
         String siteId = sites.byWriteKey(key).map(SiteRegistry.Site::id).orElse(null);
-        return ingest.ingest(request, body, ignored -> readout(read, call, siteId))
-                .map(outcome -> {
-                    metrics.finishRequest(timer, ENDPOINT, outcome.status());
-                    return respond(outcome);
-                });
+        ingest.ingest(request, body, ignored -> readout(read, call, siteId)).subscribe().with(
+                outcome -> http.respond(rc, ENDPOINT, timer, outcome, 200), // Segment's SDKs check for 200
+                error -> http.fail(rc, ENDPOINT, timer, error));
     }
 
     private Readout readout(BodyReader.Read read, String call, String siteId) {
@@ -92,7 +78,7 @@ public class SegmentResource {
             return Readout.refused(refused.rejection());
         }
         JsonNode body = ((BodyReader.Tree) read).node();
-        if (call != null && SINGLE_CALLS.contains(call)) {
+        if (call != null) {
             return Readout.of(List.of(mapOne(0, body, call, siteId, null, null)));
         }
         JsonNode batch = body.path("batch");
@@ -116,13 +102,5 @@ public class SegmentResource {
         } catch (SegmentMapper.UnmappableException e) {
             return RawEvent.refused(index, sized.raw(), Rejection.of(RejectReason.UNMAPPABLE_MESSAGE, e.getMessage()));
         }
-    }
-
-    private static Response respond(IngestOutcome outcome) {
-        if (outcome.successful()) {
-            // Segment's SDKs check for 200; the body keeps our per-event detail.
-            return Response.ok(outcome.body(), MediaType.APPLICATION_JSON_TYPE).build();
-        }
-        return Responses.json(outcome);
     }
 }
