@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** {@code ./clickstream}: runs the whole pipeline on one machine, queries it and feeds it traffic. */
 @Command(name = "clickstream", mixinStandardHelpOptions = true, version = "clickstream 0.1.0",
         description = "Real-time clickstream analytics on one machine: Kafka, the ingest gateway, Spark and Delta Lake.",
-        subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, SqlCommand.class, SimulateCommand.class})
+        subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, SqlCommand.class, SimulateCommand.class,
+                RestartCommand.class})
 public class ClickstreamCli implements Runnable {
 
     @Override

@@ -59,11 +59,7 @@ public final class LocalStack {
             Processes.await("the gateway", Duration.ofSeconds(90), gateway, log("gateway").toString(),
                     () -> Processes.httpStatus(settings.gatewayUrl() + "/q/health/ready") == 200);
 
-            out.println("starting the Spark pipeline (bronze, silver, gold) ...");
-            Process spark = launch("spark", artifacts.sparkCommand(settings, Artifacts.ALL_LAYERS_MAIN, List.of()),
-                    Artifacts.sparkEnvironment(settings));
-            Processes.await("the Spark pipeline", Duration.ofSeconds(180), spark, log("spark").toString(),
-                    () -> Processes.httpStatus("http://127.0.0.1:" + settings.sparkMetricsPort() + "/metrics") == 200);
+            startSpark();
 
             if (settings.prometheus()) {
                 startPrometheus();
@@ -73,6 +69,37 @@ public final class LocalStack {
             stop();
             throw e;
         }
+    }
+
+    private void startSpark() {
+        out.println("starting the Spark pipeline (bronze, silver, gold) ...");
+        Process spark = launch("spark", artifacts.sparkCommand(settings, Artifacts.ALL_LAYERS_MAIN, List.of()),
+                Artifacts.sparkEnvironment(settings));
+        Processes.await("the Spark pipeline", Duration.ofSeconds(180), spark, log("spark").toString(),
+                () -> Processes.httpStatus("http://127.0.0.1:" + settings.sparkMetricsPort() + "/metrics") == 200);
+    }
+
+    /**
+     * Restarts the Spark driver of a running stack (started by any launcher): stops it gracefully, or kills it
+     * like a crash with {@code kill}, then starts it again; it resumes from its checkpoints.
+     */
+    public static void restartSpark(StackSettings requested, boolean kill, PrintStream out) {
+        StackState running = StackState.read(requested.stateFile()).filter(StackState::anyAlive)
+                .orElseThrow(() -> new StackException("nothing is running from " + requested.dataDir()));
+        long pid = running.pids().getOrDefault("spark", -1L);
+        if (Processes.alive(pid)) {
+            out.println((kill ? "killing" : "stopping") + " the Spark driver (pid " + pid + ") ...");
+            if (kill) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                ProcessHandle.of(pid).ifPresent(h -> h.onExit().join());
+            } else {
+                Processes.stop(pid, grace("spark"));
+            }
+        }
+        LocalStack stack = new LocalStack(running.settings(), out);
+        stack.state = running;
+        stack.startSpark();
+        stack.processes.clear(); // the new driver belongs to the stack, not to this launcher
     }
 
     private void startPrometheus() {

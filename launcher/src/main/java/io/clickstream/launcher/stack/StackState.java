@@ -15,18 +15,18 @@ import java.util.Optional;
 
 /** What a running stack left in its data folder ({@code stack.json}): pids and ports, for status and down. */
 public record StackState(Instant startedAt, boolean detached, String gatewayUrl, String kafka, int sparkMetricsPort,
-                         Integer prometheusPort, Map<String, Long> pids) {
+                         Integer prometheusPort, Map<String, Long> pids, StackSettings settings) {
 
     static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
 
     public static StackState starting(StackSettings s, boolean detached) {
         return new StackState(Instant.now(), detached, s.gatewayUrl(), s.kafkaBootstrap(), s.sparkMetricsPort(),
-                null, new LinkedHashMap<>());
+                null, new LinkedHashMap<>(), s);
     }
 
     public StackState withPrometheus(int port) {
-        return new StackState(startedAt, detached, gatewayUrl, kafka, sparkMetricsPort, port, pids);
+        return new StackState(startedAt, detached, gatewayUrl, kafka, sparkMetricsPort, port, pids, settings);
     }
 
     public void write(Path file) {
