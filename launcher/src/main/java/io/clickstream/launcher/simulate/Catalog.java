@@ -8,17 +8,16 @@ public final class Catalog {
     public record Product(String sku, String name, String category, BigDecimal price) {
     }
 
+    /** The demo shop's catalog (gateway: META-INF/resources/demo/shop.js), prices in its currency. */
+    public static final String CURRENCY = "USD";
+
     public static final List<Product> PRODUCTS = List.of(
-            new Product("MUG-001", "Stoneware mug", "Kitchen", new BigDecimal("12.50")),
-            new Product("TEA-014", "Sencha green tea", "Kitchen", new BigDecimal("8.90")),
-            new Product("PAN-203", "Cast-iron pan", "Kitchen", new BigDecimal("39.00")),
-            new Product("TSH-101", "Organic T-shirt", "Apparel", new BigDecimal("19.99")),
-            new Product("HOD-110", "Hooded sweatshirt", "Apparel", new BigDecimal("49.00")),
-            new Product("SOC-120", "Wool socks", "Apparel", new BigDecimal("9.50")),
-            new Product("BKP-300", "Canvas backpack", "Outdoor", new BigDecimal("59.00")),
-            new Product("BTL-310", "Steel bottle", "Outdoor", new BigDecimal("21.00")),
-            new Product("LMP-400", "Desk lamp", "Home", new BigDecimal("34.90")),
-            new Product("PLT-410", "Potted fern", "Home", new BigDecimal("15.00")));
+            new Product("MUG-01", "Stream Mug", "Kitchen", new BigDecimal("12.50")),
+            new Product("BTL-01", "Offset Bottle", "Kitchen", new BigDecimal("9.90")),
+            new Product("TEE-01", "Partition Tee", "Apparel", new BigDecimal("24.00")),
+            new Product("CAP-01", "Broker Cap", "Apparel", new BigDecimal("18.00")),
+            new Product("NB-01", "Schema Notebook", "Office", new BigDecimal("7.25")),
+            new Product("PST-01", "Funnel Poster", "Office", new BigDecimal("15.00")));
 
     private Catalog() {
     }

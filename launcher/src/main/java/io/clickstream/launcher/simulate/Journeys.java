@@ -88,7 +88,7 @@ final class Journeys {
                 if (random.nextDouble() < 0.7) {
                     BigDecimal revenue = lines.stream().map(l -> l.price().multiply(BigDecimal.valueOf(l.quantity())))
                             .reduce(BigDecimal.ZERO, BigDecimal::add);
-                    v.commerce(EventType.PURCHASE, lines, new ClickEvent.Commerce(lines, "order-" + UUID.randomUUID(), revenue, "EUR"),
+                    v.commerce(EventType.PURCHASE, lines, new ClickEvent.Commerce(lines, "order-" + UUID.randomUUID(), revenue, Catalog.CURRENCY),
                             PlannedEvent.Kind.VALID);
                 }
             }

@@ -43,7 +43,7 @@ class JourneysTest {
             var sum = c.products().stream().map(p -> p.price().multiply(java.math.BigDecimal.valueOf(p.quantity())))
                     .reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add);
             assertThat(c.revenue()).isEqualByComparingTo(sum);
-            assertThat(c.currency()).isEqualTo("EUR");
+            assertThat(c.currency()).isEqualTo(Catalog.CURRENCY);
         });
     }
 
