@@ -4,14 +4,16 @@
   const VERSION = '1.0.0';
   const stub = w.clickstream;
   if (stub && stub.loaded) return;
-  const MAX_Q = 500, MAX_Q_BYTES = 256e3, CHUNK = 6e4, MAX_EVENT = 32e3, SESSION = 18e5, MAX_AGE = 6 * 864e5;
+  // Bounds: offline queue, batch bytes (browsers cap beacons and keepalive at 64 KB), the gateway's 32 KB per event,
+  // 30-minute sessions, and stored events older than the gateway's 7-day limit are not sent.
+  const MAX_Q = 500, MAX_Q_BYTES = 256e3, CHUNK = 6e4, KEEPALIVE = 64e3, MAX_EVENT = 32e3, SESSION = 18e5, MAX_AGE = 6 * 864e5;
   const DROP = [400, 401, 403, 413, 422];
   const SETTINGS = ['identify', 'reset', 'optIn', 'optOut'];
   const me = d.currentScript || [].slice.call(d.scripts).reverse().find(s => /\/tracker(\/[\w-]+)?\.js/.test(s.src));
   const attr = n => (me && me.getAttribute('data-' + n)) || undefined;
 
-  let cfg = null, ready = false, state = 'off', aid = null, uid = null, lastUrl = null, ref = d.referrer;
-  let q = [], flying = [], timer = 0, due = 0, attempt = 0, retryAt = 0;
+  let cfg = null, ready = false, leaving = false, state = 'off', aid = null, uid = null, lastUrl = null, ref = d.referrer;
+  let q = [], flying = [], flyingBytes = 0, beaconed = 0, handed = null, timer = 0, due = 0, attempt = 0, retryAt = 0;
   const pre = [], warned = {}, mem = {};
 
   // Storage that degrades to memory when localStorage is blocked (private modes, sandboxed frames).
@@ -33,7 +35,7 @@
 
   function anonId() {
     let id = get('aid') || cookie();
-    if (!id) id = uuid();
+    if (!id || id.length > 128) id = uuid();
     if (get('aid') !== id) set('aid', id);
     if (cookie() !== id) cookie(id, 365);
     return id;
@@ -83,11 +85,11 @@
   }
 
   // The next batch: at most 100 events and ~60 KB, under the browsers' 64 KB cap on beacons and keepalive.
-  function chunk() {
+  function chunk(limit) {
     let size = 2, i = 0;
     for (; i < q.length && i < 100; i++) {
       const n = bytes(JSON.stringify(q[i])) + 50;
-      if (i && size + n > CHUNK) break;
+      if (i && size + n > limit) break;
       size += n;
     }
     return q.slice(0, i);
@@ -98,28 +100,37 @@
   function flush(hiding) {
     if (state !== 'on') return;
     if (hiding) {
+      // While sends fail, a beacon would be lost unseen: the queue stays stored for the next page to retry.
+      if (attempt > 0 || navigator.onLine === false) return;
       // The page may be gone for good: a keepalive request in flight completes without us, beacons carry the rest.
-      if (flying.length) unstore(flying);
+      if (flying.length) { handed = flying; unstore(flying); }
+      // The 64 KB cap covers every keepalive body in flight, and a browser may accept a beacon over it only to
+      // drop it: what does not fit stays stored for the next page.
       while (q.length && navigator.sendBeacon) {
-        const c = chunk();
-        if (!navigator.sendBeacon(url(), new Blob([body(c)], { type: 'text/plain' }))) break;
-        q = q.slice(c.length); unstore(c);
+        const room = KEEPALIVE - beaconed - (flying.length ? flyingBytes : 0), c = chunk(Math.min(CHUNK, room)), b = body(c);
+        const n = bytes(b);
+        if (n > room || !navigator.sendBeacon(url(), new Blob([b], { type: 'text/plain' }))) break;
+        beaconed += n; q = q.slice(c.length); unstore(c);
       }
       return;
     }
     if (!q.length || flying.length) return;
     if (Date.now() < retryAt) return schedule(retryAt - Date.now());
-    const c = flying = chunk();
-    q = q.slice(c.length);
-    fetch(url(), { method: 'POST', keepalive: true, credentials: 'omit', headers: { 'Content-Type': 'text/plain;charset=UTF-8' }, body: body(c) })
+    const c = flying = chunk(CHUNK), b = body(c);
+    flyingBytes = bytes(b); q = q.slice(c.length);
+    fetch(url(), { method: 'POST', keepalive: true, credentials: 'omit', headers: { 'Content-Type': 'text/plain;charset=UTF-8' }, body: b })
       .then(r => done(c, r.status, r.headers.get('Retry-After')), () => done(c, 0));
   }
 
   function done(c, status, retryAfter) {
     flying = [];
-    if (state !== 'on') return;
-    if (status >= 200 && status < 300 || DROP.indexOf(status) >= 0) {
-      if (status >= 300) warn(status, 'the gateway refused ' + c.length + ' events (HTTP ' + status + '); they are dropped');
+    // An unloading page sees its keepalive request fail although the browser still delivers it: a batch handed over
+    // on page hide is taken back only by a page that is still alive.
+    const gone = c === handed, ok = status >= 200 && status < 300;
+    if (gone) handed = null;
+    if (state !== 'on' || (gone && !ok && leaving)) return;
+    if (ok || DROP.indexOf(status) >= 0) {
+      if (!ok) warn(status, 'the gateway refused ' + c.length + ' events (HTTP ' + status + '); they are dropped');
       unstore(c); attempt = 0; retryAt = 0;
     } else {
       q = c.concat(q); store(c);
@@ -147,10 +158,14 @@
     if (products) c.products = [].concat(products).map(product).filter(Boolean).slice(0, 100);
     return c;
   }
+  // Property values stay scalar or shallow (the contract); deeper values travel as JSON text.
+  const deep = (v, n) => v !== null && typeof v === 'object' && (n > 2 || Object.keys(v).some(k => deep(v[k], n + 1)));
   function props(p) {
     if (!p || typeof p !== 'object') return undefined;
     const o = {}; let n = 0;
-    Object.keys(p).forEach(k => { if (p[k] !== undefined && n < 50) { o[k.slice(0, 64)] = p[k]; n++; } });
+    Object.keys(p).forEach(k => {
+      if (p[k] !== undefined && n < 50) { o[k.slice(0, 64)] = deep(p[k], 1) ? JSON.stringify(p[k]) : p[k]; n++; }
+    });
     return n ? o : undefined;
   }
 
@@ -218,7 +233,10 @@
       uid = userId == null ? null : cut(userId, 128);
       if (state === 'on') { if (uid) set('uid', uid); else del('uid'); }
     },
-    reset() { if (state === 'on') { clear(); start(); } },
+    reset() {
+      uid = null; ['uid', 'aid', 'session'].forEach(del); cookie('', 0);
+      if (state === 'on') aid = anonId();
+    },
     optOut() { state = 'out'; clear(); set('consent', 'denied'); },
     optIn() {
       set('consent', 'granted');
@@ -238,7 +256,7 @@
       track('purchase', o.properties, c);
     },
     anonymousId: () => aid,
-    stats: () => ({ queued: q.length + flying.length, dropped: +get('drops') || 0 })
+    stats: () => ({ queued: q.length + flying.length, dropped: +get('drops') || 0, failures: attempt })
   };
   // Calls made before init (or before this file loaded, through the snippet's stub) wait for init.
   Object.keys(api).forEach(k => {
@@ -252,8 +270,9 @@
     history[m] = function () { const r = orig.apply(this, arguments); changed(); return r; };
   });
   w.addEventListener('popstate', changed);
-  w.addEventListener('pagehide', () => flush(true));
-  d.addEventListener('visibilitychange', () => { if (d.visibilityState === 'hidden') flush(true); });
+  w.addEventListener('pagehide', () => { leaving = true; flush(true); });
+  w.addEventListener('pageshow', () => { leaving = false; beaconed = 0; });
+  d.addEventListener('visibilitychange', () => { if (d.visibilityState === 'hidden') flush(true); else beaconed = 0; });
   w.addEventListener('online', () => { retryAt = attempt = 0; flush(); });
   // Capture phase: runs before the page's own handlers navigate away or stop propagation.
   d.addEventListener('click', e => {

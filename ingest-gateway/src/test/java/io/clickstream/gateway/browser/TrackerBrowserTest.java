@@ -1,0 +1,518 @@
+package io.clickstream.gateway.browser;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.clickstream.contract.Topics;
+import io.clickstream.gateway.support.TopicReader;
+import io.clickstream.gateway.support.TopicReader.Record;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Headless Chromium runs the real tracker ({@code /tracker.js}) on the demo shop and on a test page, and the
+ * events are read back from the real Kafka topic. Each test uses a fresh browser profile, so a fresh visitor.
+ */
+@QuarkusTest
+class TrackerBrowserTest {
+    private static final Duration KAFKA_WAIT = Duration.ofSeconds(30);
+    private static final Duration BROWSER_WAIT = Duration.ofSeconds(15);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+    /** The test page's timer never fires during a test: what it tracks can only leave on page hide. */
+    private static final String HIDE_ONLY = "test-pages/tracker.html?flushInterval=600000";
+
+    @TestHTTPResource("/")
+    URL base;
+
+    private Path profile;
+    private WebDriver driver;
+
+    @BeforeEach
+    void startBrowser() throws IOException {
+        profile = Files.createTempDirectory("clickstream-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    }
+
+    @AfterEach
+    void stopBrowser() throws IOException {
+        if (driver != null) {
+            driver.quit();
+        }
+        try (Stream<Path> files = Files.walk(profile)) {
+            files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        }
+    }
+
+    @Test
+    void shopVisitArrivesInKafkaInOrderIncludingTheEventsSentOnPageHide() {
+        // A second window keeps the browser running once the shop's tab is closed, so its beacons go out.
+        String shopTab = driver.getWindowHandle();
+        String spare = driver.switchTo().newWindow(WindowType.WINDOW).getWindowHandle();
+        driver.switchTo().window(shopTab);
+
+        open("demo/");
+        String visitor = anonymousId();
+        assertThat(visitor).matches(UUID);
+
+        click("category-apparel");
+        waitUntil(d -> d.getCurrentUrl().contains("category=Apparel") && d.findElements(By.id("product-MUG-01")).isEmpty());
+        navigateByClick("product-TEE-01");
+        WebElement quantity = driver.findElement(By.id("quantity"));
+        quantity.clear();
+        quantity.sendKeys("2");
+        click("add-to-cart");
+        waitUntil(ExpectedConditions.visibilityOfElementLocated(By.id("added")));
+        navigateByClick("go-to-cart");
+        assertThat(driver.findElement(By.id("cart-total")).getText()).isEqualTo("$48.00");
+        navigateByClick("checkout");
+        click("place-order");
+        waitUntil(ExpectedConditions.visibilityOfElementLocated(By.id("thank-you")));
+        String orderId = driver.findElement(By.id("order-id")).getText();
+        assertThat(orderId).startsWith("ORD-");
+        navigateByClick("continue-shopping");
+
+        // Single-page-app navigation on a page whose timer never flushes: these events leave only on page hide.
+        open(HIDE_ONLY);
+        js("history.pushState(null, '', location.pathname + location.search + '&view=2')");
+        js("history.replaceState({ step: 2 }, '', location.href)"); // same URL: no second page view
+        js("location.hash = 'section'"); // a fragment is not a new page
+        js("history.go(-2)");
+        waitUntil(d -> !d.getCurrentUrl().contains("view=2") && !d.getCurrentUrl().contains("#"));
+        click("plain"); // not marked with data-cs-click
+        click("cta");
+        waitUntil(d -> ((Number) js("return clickstream.stats().queued")).intValue() == 4);
+        assertThat(anonymousId()).isEqualTo(visitor);
+        assertThat(js("return document.cookie")).asString().contains("cs_aid=" + visitor);
+
+        driver.close();
+        driver.switchTo().window(spare);
+
+        List<String> expected = List.of(
+                "page_view", "click", "page_view",
+                "click", "page_view", "product_view", "click", "add_to_cart",
+                "click", "page_view", "click", "checkout_start", "page_view",
+                "click", "purchase", "page_view", "click", "page_view",
+                "page_view", "page_view", "page_view", "click");
+        List<JsonNode> events = awaitEvents(visitor, expected.size());
+        assertThat(events).extracting(e -> e.path("event_type").asText()).containsExactlyElementsOf(expected);
+
+        assertThat(events).extracting(e -> e.path("event_id").asText()).allMatch(id -> id.matches(UUID)).doesNotHaveDuplicates();
+        assertThat(events).extracting(e -> e.path("session_id").asText()).containsOnly(events.get(0).path("session_id").asText());
+        assertThat(events).allSatisfy(e -> {
+            assertThat(e.path("site_id").asText()).isEqualTo("demo");
+            assertThat(e.path("sent_at").isTextual()).isTrue();
+            assertThat(e.path("received_at").isTextual()).isTrue();
+            assertThat(e.path("context").path("library").path("name").asText()).isEqualTo("clickstream.js");
+            assertThat(e.path("context").path("user_agent").asText()).contains("Chrome");
+            assertThat(e.path("context").path("screen").path("width").asInt()).isPositive();
+            assertThat(e.path("context").path("locale").asText()).isNotEmpty();
+            assertThat(e.path("context").path("timezone").asText()).isNotEmpty();
+        });
+
+        List<JsonNode> views = events.stream().filter(e -> e.path("event_type").asText().equals("page_view")).toList();
+        assertThat(views).extracting(e -> e.path("page").path("path").asText()).containsExactly(
+                "/demo/", "/demo/", "/demo/product.html", "/demo/cart.html", "/demo/checkout.html", "/demo/checkout.html",
+                "/demo/index.html", "/test-pages/tracker.html", "/test-pages/tracker.html", "/test-pages/tracker.html");
+        assertThat(views.get(1).path("page").path("url").asText()).endsWith("/demo/?category=Apparel");
+        assertThat(views.get(1).path("page").path("title").asText()).startsWith("Apparel");
+        assertThat(views.get(1).path("page").path("referrer").asText()).endsWith("/demo/");
+        assertThat(views.get(2).path("page").path("title").asText()).startsWith("Partition Tee");
+        assertThat(views.get(5).path("page").path("url").asText()).endsWith("order=" + orderId);
+        assertThat(views.get(8).path("page").path("url").asText()).endsWith("&view=2");
+        assertThat(views.get(9).path("page").path("referrer").asText()).endsWith("&view=2");
+
+        assertThat(events).filteredOn(e -> e.path("event_type").asText().equals("click"))
+                .extracting(e -> e.path("properties").path("name").asText())
+                .containsExactly("category", "product", "add-to-cart", "go-to-cart", "checkout", "place-order",
+                        "continue-shopping", "cta");
+
+        JsonNode viewed = only(events, "product_view").path("commerce");
+        assertThat(viewed.path("products")).singleElement().satisfies(p -> assertTee(p, null));
+        JsonNode added = only(events, "add_to_cart").path("commerce");
+        assertThat(added.path("products")).singleElement().satisfies(p -> assertTee(p, 2));
+        assertThat(added.path("currency").asText()).isEqualTo("USD");
+        JsonNode checkout = only(events, "checkout_start").path("commerce");
+        assertThat(checkout.path("products")).singleElement().satisfies(p -> assertTee(p, 2));
+        assertThat(checkout.path("revenue").decimalValue()).isEqualByComparingTo("48");
+        JsonNode purchase = only(events, "purchase").path("commerce");
+        assertThat(purchase.path("order_id").asText()).isEqualTo(orderId);
+        assertThat(purchase.path("products")).singleElement().satisfies(p -> assertTee(p, 2));
+        assertThat(purchase.path("revenue").decimalValue()).isEqualByComparingTo("48");
+        assertThat(purchase.path("currency").asText()).isEqualTo("USD");
+    }
+
+    @Test
+    void failedSendsAreRetriedWithBackoffHonouringRetryAfter() {
+        try (FlakyGateway gateway = new FlakyGateway(503, 500)) {
+            // early=1: a call made through the snippet's stub before the tracker loaded, replayed after init.
+            open("test-pages/tracker.html?early=1&host=" + encode(gateway.url()));
+            String visitor = anonymousId();
+
+            List<JsonNode> events = awaitEvents(visitor, 2);
+            assertThat(events).extracting(e -> e.path("event_type").asText()).containsExactly("page_view", "early_call");
+            assertThat(events.get(1).path("properties").path("queued").asBoolean()).isTrue();
+
+            assertThat(gateway.attempts).extracting(Attempt::status).containsExactly(503, 500, 202);
+            List<String> ids = events.stream().map(e -> e.path("event_id").asText()).toList();
+            assertThat(gateway.attempts).allSatisfy(a -> assertThat(a.eventIds()).isEqualTo(ids));
+            assertThat(gateway.attempts.get(1).nanos() - gateway.attempts.get(0).nanos())
+                    .as("Retry-After: 1 is honoured").isGreaterThanOrEqualTo(Duration.ofMillis(950).toNanos());
+            waitUntil(d -> storedQueue() == null);
+        }
+    }
+
+    @Test
+    void eventsQueuedWhileOfflineSurviveTheNextPageLoad() throws IOException {
+        open("test-pages/tracker.html?host=" + encode("http://127.0.0.1:" + closedPort()));
+        String visitor = anonymousId();
+        js("clickstream.track('offline_probe', { attempt: 1 })");
+        waitUntil(d -> ((Number) js("return clickstream.stats().failures")).intValue() >= 1);
+        assertThat(storedQueue()).hasSize(2);
+
+        open("test-pages/tracker.html");
+        List<JsonNode> events = awaitEvents(visitor, 3);
+        assertThat(events).extracting(e -> e.path("event_type").asText()).containsExactly("page_view", "offline_probe", "page_view");
+        assertThat(events).extracting(e -> e.path("event_id").asText()).doesNotHaveDuplicates();
+        waitUntil(d -> storedQueue() == null);
+    }
+
+    @Test
+    void aBacklogTravelsInChunksUnderTheBrowsersKeepaliveCap() {
+        try (FlakyGateway gateway = new FlakyGateway()) {
+            String page = "test-pages/tracker.html?flushInterval=600000&host=" + encode(gateway.url());
+            open(page);
+            String visitor = anonymousId();
+            // ~1.7 KB per event: 150 of them are 250 KB, four times the 64 KB a keepalive request may carry.
+            js("for (let i = 0; i < 150; i++) clickstream.track('bulk', { i: i, filler: 'x'.repeat(1000) })");
+            awaitEvents(visitor, 151);
+            int sentByFetch = gateway.attempts.size();
+            assertThat(sentByFetch).isGreaterThanOrEqualTo(4);
+
+            // Another 150 when the page goes: a request in flight, beacons for what fits beside it under the browser's
+            // 64 KB keepalive cap, and the next page sends what stayed stored.
+            js("for (let i = 150; i < 300; i++) clickstream.track('bulk', { i: i, filler: 'x'.repeat(1000) })");
+            open(page);
+            List<JsonNode> events = awaitEvents(visitor, 302);
+            assertThat(events).hasSize(302);
+            List<String> types = events.stream().map(e -> e.path("event_type").asText()).toList();
+            assertThat(types.get(0)).isEqualTo("page_view");
+            assertThat(types.subList(1, 301)).containsOnly("bulk");
+            assertThat(types.get(301)).isEqualTo("page_view");
+            assertThat(events.subList(1, 301)).extracting(e -> e.path("properties").path("i").asInt())
+                    .containsExactlyElementsOf(IntStream.range(0, 300).boxed().toList());
+            assertThat(events).extracting(e -> e.path("event_id").asText()).doesNotHaveDuplicates();
+
+            assertThat(gateway.attempts).allSatisfy(a -> {
+                assertThat(a.status()).isEqualTo(202);
+                assertThat(a.bytes()).isLessThan(60_000);
+            });
+            assertThat(gateway.attempts.subList(0, sentByFetch)).extracting(Attempt::mode).containsOnly("cors");
+            int beaconBytes = gateway.attempts.stream().filter(a -> "no-cors".equals(a.mode())).mapToInt(Attempt::bytes).sum();
+            assertThat(beaconBytes).as("beacons stay within the 64 KB browsers allow in flight").isLessThanOrEqualTo(64_000);
+        }
+    }
+
+    @Test
+    void theOfflineQueueIsBoundedAndDropsTheOldestEvents() throws IOException {
+        open("test-pages/tracker.html?flushInterval=600000&host=" + encode("http://127.0.0.1:" + closedPort()));
+        @SuppressWarnings("unchecked")
+        Map<String, Number> queue = (Map<String, Number>) js("""
+                for (let i = 0; i < 600; i++) clickstream.track('overflow', { i: i });
+                const stored = JSON.parse(localStorage.getItem('cs:q:demo-write-key'));
+                return { stored: stored.length, chars: localStorage.getItem('cs:q:demo-write-key').length,
+                         first: stored[0].properties.i, last: stored[stored.length - 1].properties.i,
+                         dropped: clickstream.stats().dropped, queued: clickstream.stats().queued };""");
+        int stored = queue.get("stored").intValue();
+        int dropped = queue.get("dropped").intValue();
+        assertThat(stored).isBetween(100, 500);
+        assertThat(queue.get("chars").intValue()).isLessThanOrEqualTo(256_000);
+        assertThat(dropped + stored).as("the page view and 600 events, each either kept or counted as dropped").isEqualTo(601);
+        assertThat(queue.get("last").intValue()).isEqualTo(599);
+        assertThat(queue.get("first").intValue()).as("the oldest go first").isEqualTo(dropped - 1);
+        assertThat(queue.get("queued").intValue()).isEqualTo(stored);
+    }
+
+    @Test
+    void definitiveClientErrorDropsTheBatchWithoutRetrying() {
+        try (FlakyGateway gateway = new FlakyGateway()) {
+            open("test-pages/tracker.html?writeKey=unknown-key&host=" + encode(gateway.url()));
+            waitUntil(d -> gateway.attempts.size() == 1 && js("return localStorage.getItem('cs:q:unknown-key')") == null);
+            assertThat(gateway.attempts.get(0).status()).isEqualTo(401);
+
+            // Had the 401 batch been kept for a retry, it would travel again ahead of this event.
+            js("clickstream.track('after_refusal')");
+            waitUntil(d -> gateway.attempts.size() == 2);
+            assertThat(gateway.attempts.get(1).status()).isEqualTo(401);
+            assertThat(gateway.attempts.get(1).types()).containsExactly("after_refusal");
+        }
+    }
+
+    @Test
+    void nothingIsSentOrStoredWithoutConsentOrAfterOptOut() {
+        try (FlakyGateway gateway = new FlakyGateway()) {
+            String page = "test-pages/tracker.html?host=" + encode(gateway.url());
+            open(page + "&consent=pending");
+            js("clickstream.track('before_consent')");
+            click("cta");
+            assertThat(trackerStorage()).isEmpty();
+            assertThat(js("return document.cookie")).asString().doesNotContain("cs_aid");
+
+            js("clickstream.optIn()");
+            String first = anonymousId();
+            assertThat(awaitEvents(first, 1)).extracting(e -> e.path("event_type").asText()).containsExactly("page_view");
+
+            js("clickstream.optOut()");
+            assertThat(trackerStorage()).containsExactly("cs:consent");
+            assertThat(js("return document.cookie")).asString().doesNotContain("cs_aid");
+            js("clickstream.track('after_opt_out')");
+            click("cta");
+            js("history.pushState(null, '', location.href + '&view=2')");
+            open(page); // no consent option: the opt-out itself is remembered
+            click("cta");
+            assertThat(trackerStorage()).containsExactly("cs:consent");
+            assertThat(js("return clickstream.anonymousId()")).isNull();
+
+            js("clickstream.optIn()");
+            String second = anonymousId();
+            assertThat(second).isNotEqualTo(first);
+            assertThat(awaitEvents(second, 1)).extracting(e -> e.path("event_type").asText()).containsExactly("page_view");
+
+            // The tracker sends in order, so the second page view is a barrier: nothing else was sent before it.
+            assertThat(gateway.attempts).flatExtracting(Attempt::types).containsExactly("page_view", "page_view");
+            assertThat(awaitEvents(first, 1)).hasSize(1);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** A port nothing listens on once the probe socket is closed: connections there are refused. */
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private void open(String path) {
+        driver.get(base.toString() + path);
+        awaitTracker();
+    }
+
+    private void awaitTracker() {
+        waitUntil(d -> "complete".equals(js("return document.readyState"))
+                && Boolean.TRUE.equals(js("return !!(window.clickstream && window.clickstream.loaded)")));
+    }
+
+    private void click(String id) {
+        waitUntil(ExpectedConditions.elementToBeClickable(By.id(id))).click();
+    }
+
+    /** Clicks a link and waits until the next page and its tracker have loaded. */
+    private void navigateByClick(String id) {
+        WebElement root = driver.findElement(By.tagName("html"));
+        click(id);
+        waitUntil(ExpectedConditions.stalenessOf(root));
+        awaitTracker();
+    }
+
+    private <T> T waitUntil(java.util.function.Function<? super WebDriver, T> condition) {
+        return new WebDriverWait(driver, BROWSER_WAIT).until(condition);
+    }
+
+    private Object js(String script) {
+        return ((JavascriptExecutor) driver).executeScript(script);
+    }
+
+    private String anonymousId() {
+        return (String) js("return localStorage.getItem('cs:aid')");
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Object> storedQueue() {
+        return (List<Object>) js("return JSON.parse(localStorage.getItem('cs:q:demo-write-key'))");
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> trackerStorage() {
+        return (List<String>) js("return Object.keys(localStorage).filter(k => k.startsWith('cs:'))");
+    }
+
+    /** This visitor's events from the real topic, in publish order (one visitor, one partition). */
+    private static List<JsonNode> awaitEvents(String anonymousId, int count) {
+        List<Record> records = TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anonymousId, count, KAFKA_WAIT);
+        assertThat(records).as("events of visitor " + anonymousId).hasSizeGreaterThanOrEqualTo(count);
+        assertThat(records).extracting(Record::partition).containsOnly(records.get(0).partition());
+        assertThat(records).extracting(Record::key).containsOnly(anonymousId);
+        return records.stream().sorted(Comparator.comparingLong(Record::offset)).map(Record::value).toList();
+    }
+
+    private static void assertTee(JsonNode product, Integer quantity) {
+        assertThat(product.path("sku").asText()).isEqualTo("TEE-01");
+        assertThat(product.path("name").asText()).isEqualTo("Partition Tee");
+        assertThat(product.path("category").asText()).isEqualTo("Apparel");
+        assertThat(product.path("price").decimalValue()).isEqualByComparingTo("24");
+        if (quantity == null) {
+            assertThat(product.path("quantity").isNull() || product.path("quantity").isMissingNode()).isTrue();
+        } else {
+            assertThat(product.path("quantity").asInt()).isEqualTo(quantity);
+        }
+    }
+
+    private static JsonNode only(List<JsonNode> events, String type) {
+        List<JsonNode> matching = events.stream().filter(e -> e.path("event_type").asText().equals(type)).toList();
+        assertThat(matching).as(type).hasSize(1);
+        return matching.get(0);
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /** One request the tracker sent to {@link FlakyGateway}, with the answer it got. */
+    record Attempt(int status, long nanos, int bytes, String mode, List<String> eventIds, List<String> types) {
+    }
+
+    /**
+     * Stands between the tracker and the gateway on another origin: answers the first requests with the given
+     * failure statuses (503 with Retry-After: 1), forwards the rest, and records every request.
+     */
+    final class FlakyGateway implements AutoCloseable {
+        final List<Attempt> attempts = new CopyOnWriteArrayList<>();
+        private final Deque<Integer> failures;
+        private final HttpServer server;
+        private final ExecutorService executor = Executors.newFixedThreadPool(2);
+        private final HttpClient client = HttpClient.newHttpClient();
+
+        FlakyGateway(Integer... failures) {
+            this.failures = new ArrayDeque<>(List.of(failures));
+            try {
+                server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            server.createContext("/", this::handle);
+            server.setExecutor(executor);
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        private void handle(HttpExchange exchange) throws IOException {
+            try (exchange) {
+                long now = System.nanoTime();
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                String origin = exchange.getRequestHeaders().getFirst("Origin");
+                if (origin != null) {
+                    exchange.getResponseHeaders().add("Access-Control-Allow-Origin", origin);
+                    exchange.getResponseHeaders().add("Access-Control-Allow-Credentials", "true");
+                    exchange.getResponseHeaders().add("Access-Control-Expose-Headers", "Retry-After");
+                }
+                Integer failure;
+                synchronized (failures) {
+                    failure = failures.poll();
+                }
+                int status;
+                byte[] answer;
+                if (failure != null) {
+                    status = failure;
+                    answer = "{\"error\":\"simulated\"}".getBytes(StandardCharsets.UTF_8);
+                    if (failure == 503) {
+                        exchange.getResponseHeaders().add("Retry-After", "1");
+                    }
+                } else {
+                    HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(base.toString())
+                                    .resolve(exchange.getRequestURI().toString().substring(1)))
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                    for (String header : List.of("Content-Type", "Origin", "User-Agent")) {
+                        String value = exchange.getRequestHeaders().getFirst(header);
+                        if (value != null) {
+                            forward.header(header, value);
+                        }
+                    }
+                    HttpResponse<byte[]> response;
+                    try {
+                        response = client.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException(e);
+                    }
+                    status = response.statusCode();
+                    answer = response.body();
+                }
+                attempts.add(attempt(status, now, body, exchange.getRequestHeaders().getFirst("Sec-Fetch-Mode")));
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(status, answer.length);
+                exchange.getResponseBody().write(answer);
+            }
+        }
+
+        private static Attempt attempt(int status, long nanos, byte[] body, String mode) throws IOException {
+            List<String> ids = new ArrayList<>();
+            List<String> types = new ArrayList<>();
+            for (JsonNode event : JSON.readTree(body)) {
+                ids.add(event.path("event_id").asText());
+                types.add(event.path("event_type").asText());
+            }
+            return new Attempt(status, nanos, body.length, mode, ids, types);
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+            executor.shutdownNow();
+        }
+    }
+}
