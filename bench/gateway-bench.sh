@@ -49,10 +49,9 @@ wait_http "http://127.0.0.1:$GW_PORT/q/health/ready"
 for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$BARE_PORT") 2>/dev/null && break; sleep 0.2; done
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-BARE_PID=""
 run() { # name url connections events_per_request [rate]; also records the server's CPU time per request
   local out pid before after
-  case "$2" in *":$GW_PORT"*) pid=$GW_PID ;; *) pid=$BARE_PID ;; esac
+  if [ "$2" = "http://127.0.0.1:$GW_PORT" ]; then pid=$GW_PID; else pid=$BARE_PID; fi
   before=$(cpu_ticks "$pid")
   out=$(CONNECTIONS=$3 EVENTS_PER_REQUEST=$4 RATE=${5:-0} wrk -t2 -c"$3" -d"${DURATION}s" --latency \
         -s bench/wrk/events.lua "$2" 2>&1 | grep '^RESULT')
