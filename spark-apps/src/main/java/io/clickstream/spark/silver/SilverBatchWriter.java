@@ -26,11 +26,12 @@ public final class SilverBatchWriter implements VoidFunction2<Dataset<Row>, Long
         try {
             Dataset<Row> events = SilverTransform.enrich(SilverTransform.valid(batch)).persist(StorageLevel.MEMORY_AND_DISK());
             try {
-                IdempotentWrites.append(events, SilverTables.path(config, SilverTables.EVENTS), "silver-events", batchId);
+                // silver.events last: gold streams from it and then reads the product lines of the same batch
                 IdempotentWrites.append(SilverTransform.productLines(events),
                         SilverTables.path(config, SilverTables.PRODUCT_EVENTS), "silver-product-events", batchId);
                 IdempotentWrites.append(SilverTransform.quarantine(SilverTransform.invalid(batch)),
                         SilverTables.path(config, SilverTables.QUARANTINE), "silver-quarantine", batchId);
+                IdempotentWrites.append(events, SilverTables.path(config, SilverTables.EVENTS), "silver-events", batchId);
                 BatchStats.reportSilver(batch, events, metrics);
             } finally {
                 events.unpersist();

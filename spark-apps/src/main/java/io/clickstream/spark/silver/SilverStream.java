@@ -25,6 +25,11 @@ public final class SilverStream {
 
     public static StreamingQuery start(SparkSession spark, PipelineConfig config, PipelineMetrics metrics)
             throws TimeoutException {
+        return start(spark, config, metrics, Trigger.ProcessingTime(config.silverTrigger().toMillis()));
+    }
+
+    public static StreamingQuery start(SparkSession spark, PipelineConfig config, PipelineMetrics metrics,
+                                       Trigger trigger) throws TimeoutException {
         BronzeTable.ensure(spark, config);
         SilverTables.ensure(spark, config);
         Dataset<Row> bronze = spark.readStream().format("delta").load(BronzeTable.path(config));
@@ -32,7 +37,7 @@ public final class SilverStream {
                 .writeStream()
                 .queryName(QUERY_NAME)
                 .option("checkpointLocation", config.checkpoint(QUERY_NAME))
-                .trigger(Trigger.ProcessingTime(config.silverTrigger().toMillis()))
+                .trigger(trigger)
                 .foreachBatch(new SilverBatchWriter(config, metrics))
                 .start();
     }

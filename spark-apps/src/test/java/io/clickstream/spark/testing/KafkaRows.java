@@ -17,6 +17,14 @@ public final class KafkaRows {
     private final List<Row> rows = new ArrayList<>();
     private long nextOffset;
 
+    public KafkaRows() {
+        this(0);
+    }
+
+    public KafkaRows(long firstOffset) {
+        this.nextOffset = firstOffset;
+    }
+
     public KafkaRows add(String key, String value, String kafkaTime) {
         byte[] v = value == null ? null : value.getBytes(StandardCharsets.UTF_8);
         List<Row> headers = List.of(RowFactory.create("site_id", "shop".getBytes(StandardCharsets.UTF_8)),

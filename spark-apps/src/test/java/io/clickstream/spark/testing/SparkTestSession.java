@@ -28,11 +28,18 @@ public final class SparkTestSession {
 
     /** A test configuration whose tables and checkpoints live under {@code dir}. */
     public static PipelineConfig config(Path dir) {
-        PipelineConfig base = ConfigLoader.load(null, Map.of(
+        return config(dir, Map.of());
+    }
+
+    /** With {@code env}: overrides as environment variables would give them. */
+    public static PipelineConfig config(Path dir, Map<String, String> env) {
+        Map<String, String> all = new java.util.HashMap<>(Map.of(
                 "CLICKSTREAM_METRICS_PORT", "0",
                 "CLICKSTREAM_BRONZE_TRIGGER", "500ms",
                 "CLICKSTREAM_SILVER_TRIGGER", "500ms",
                 "CLICKSTREAM_GOLD_TRIGGER", "500ms"));
+        all.putAll(env);
+        PipelineConfig base = ConfigLoader.load(null, all);
         return base.withLocations(dir.resolve("warehouse").toString(), dir.resolve("checkpoints").toString());
     }
 

@@ -1,0 +1,14 @@
+package io.clickstream.spark.app;
+
+import io.clickstream.spark.gold.GoldStreams;
+
+/** {@code silver.events} → the gold tables. */
+public final class GoldJob {
+    private GoldJob() {
+    }
+
+    public static void main(String[] args) {
+        new StreamingApp("gold", "Builds sessions, funnel and windowed business tables from silver.events.",
+                GoldStreams::start).main(args);
+    }
+}

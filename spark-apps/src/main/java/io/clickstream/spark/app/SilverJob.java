@@ -1,0 +1,16 @@
+package io.clickstream.spark.app;
+
+import io.clickstream.spark.silver.SilverStream;
+
+import java.util.List;
+
+/** {@code bronze.events} → {@code silver.events}, {@code silver.quarantine}, {@code silver.product_events}. */
+public final class SilverJob {
+    private SilverJob() {
+    }
+
+    public static void main(String[] args) {
+        new StreamingApp("silver", "Validates, deduplicates and enriches bronze.events into the silver tables.",
+                (spark, config, metrics) -> List.of(SilverStream.start(spark, config, metrics))).main(args);
+    }
+}

@@ -1,0 +1,62 @@
+package io.clickstream.spark.gold;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sort_array;
+import static org.apache.spark.sql.functions.sum;
+
+/**
+ * {@code gold.customer_lifetime_value}: orders and revenue per customer (user id, else visitor) over all time.
+ * Late purchases count too: lateness matters to windows, not to a customer's history.
+ */
+public final class CustomerLifetimeValue implements GoldRollup {
+    @Override
+    public String table() {
+        return "customer_lifetime_value";
+    }
+
+    @Override
+    public Source source() {
+        return Source.EVENTS;
+    }
+
+    @Override
+    public Dataset<Row> relevant(Dataset<Row> events) {
+        return events.where(col("event_type").equalTo("purchase"))
+                .withColumn("customer_id", coalesce(col("user_id"), col("anonymous_id")));
+    }
+
+    @Override
+    public String[] scopeColumns() {
+        return new String[] {"site_id", "customer_id"};
+    }
+
+    @Override
+    public boolean scopedByDate() {
+        return false;
+    }
+
+    @Override
+    public Dataset<Row> aggregate(Dataset<Row> rows) {
+        return rows.groupBy("site_id", "customer_id")
+                .agg(countDistinct(coalesce(col("order_id"), col("event_id"))).as("orders"),
+                        sum(coalesce(col("revenue"), lit(0))).cast("decimal(18,2)").as("revenue"),
+                        sort_array(collect_set("currency")).as("currencies"),
+                        min("event_time").as("first_order_at"),
+                        max("event_time").as("last_order_at"))
+                .withColumn("avg_order_value", col("revenue").divide(col("orders")).cast("decimal(18,2)"));
+    }
+
+    @Override
+    public String[] mergeKeys() {
+        return new String[] {"site_id", "customer_id"};
+    }
+}

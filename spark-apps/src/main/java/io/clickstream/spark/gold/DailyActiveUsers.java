@@ -1,0 +1,53 @@
+package io.clickstream.spark.gold;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.when;
+
+/** {@code gold.daily_active_users}: distinct visitors, identified users and humans per site and day. */
+public final class DailyActiveUsers implements GoldRollup {
+    @Override
+    public String table() {
+        return "daily_active_users";
+    }
+
+    @Override
+    public Source source() {
+        return Source.EVENTS;
+    }
+
+    @Override
+    public Dataset<Row> relevant(Dataset<Row> events) {
+        return events.where(not(col("is_late")));
+    }
+
+    @Override
+    public String[] scopeColumns() {
+        return new String[] {"site_id", "event_date"};
+    }
+
+    @Override
+    public boolean scopedByDate() {
+        return true;
+    }
+
+    @Override
+    public Dataset<Row> aggregate(Dataset<Row> rows) {
+        return rows.groupBy("site_id", "event_date")
+                .agg(countDistinct("anonymous_id").as("active_visitors"),
+                        countDistinct("user_id").as("identified_users"),
+                        countDistinct(when(not(col("is_bot")), col("anonymous_id"))).as("human_visitors"),
+                        count(lit(1)).as("events"));
+    }
+
+    @Override
+    public String[] mergeKeys() {
+        return new String[] {"site_id", "event_date"};
+    }
+}

@@ -1,0 +1,122 @@
+package io.clickstream.spark.gold;
+
+import io.clickstream.contract.EventType;
+
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.UUID;
+
+/** One visitor session as it grows, event by event. Mutable: it lives in Spark's state store between batches. */
+public final class Session implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Ordered funnel steps: each counts only once the one before it was reached. */
+    public static final int STEP_VIEW = 1;
+    public static final int STEP_PRODUCT_VIEW = 2;
+    public static final int STEP_CART = 3;
+    public static final int STEP_CHECKOUT = 4;
+    public static final int STEP_PURCHASE = 5;
+
+    public String key;
+    public String userId;
+    public long startMs;
+    public long endMs;
+    public long events;
+    public long pageViews;
+    public long productViews;
+    public long addToCarts;
+    public long checkouts;
+    public long purchases;
+    public BigDecimal revenue = BigDecimal.ZERO;
+    public String landingPage;
+    public String exitPage;
+    public int funnelStep;
+    public final Set<String> pages = new LinkedHashSet<>();
+    public final Set<String> products = new LinkedHashSet<>();
+    public final Set<String> categories = new LinkedHashSet<>();
+    public boolean live = true;
+
+    /** A session starts with its first event; its key is derived from that event, so it never changes. */
+    public static Session startWith(String siteId, String anonymousId, SessionEvent first) {
+        Session s = new Session();
+        s.key = UUID.nameUUIDFromBytes((siteId + "\u0000" + anonymousId + "\u0000" + first.eventId())
+                .getBytes(StandardCharsets.UTF_8)).toString();
+        s.startMs = first.eventTimeMs();
+        s.endMs = first.eventTimeMs();
+        s.add(first);
+        return s;
+    }
+
+    public void add(SessionEvent e) {
+        events++;
+        if (e.userId() != null) {
+            userId = e.userId();
+        }
+        if (e.eventTimeMs() <= startMs || landingPage == null) {
+            startMs = Math.min(startMs, e.eventTimeMs());
+            landingPage = e.pagePath() != null ? e.pagePath() : landingPage;
+        }
+        if (e.eventTimeMs() >= endMs) {
+            endMs = e.eventTimeMs();
+            exitPage = e.pagePath() != null ? e.pagePath() : exitPage;
+        }
+        if (e.pagePath() != null) {
+            pages.add(e.pagePath());
+        }
+        EventType type = EventType.fromWire(e.eventType()).orElse(null);
+        if (type == null) {
+            return;
+        }
+        switch (type) {
+            case PAGE_VIEW -> {
+                pageViews++;
+                funnelStep = Math.max(funnelStep, STEP_VIEW);
+            }
+            case PRODUCT_VIEW -> {
+                productViews++;
+                // a product page is a page view too, so it reaches the first two steps at once
+                funnelStep = Math.max(funnelStep, STEP_PRODUCT_VIEW);
+                products.addAll(e.skus());
+                e.categories().stream().filter(c -> c != null).forEach(categories::add);
+            }
+            case ADD_TO_CART -> {
+                addToCarts++;
+                advance(STEP_CART);
+            }
+            case CHECKOUT_START -> {
+                checkouts++;
+                advance(STEP_CHECKOUT);
+            }
+            case PURCHASE -> {
+                purchases++;
+                if (e.revenue() != null) {
+                    revenue = revenue.add(e.revenue());
+                }
+                advance(STEP_PURCHASE);
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void advance(int step) {
+        if (funnelStep == step - 1) {
+            funnelStep = step;
+        }
+    }
+
+    public boolean isBounce() {
+        return events == 1;
+    }
+
+    public boolean isConverted() {
+        return purchases > 0;
+    }
+
+    public long durationSeconds() {
+        return (endMs - startMs) / 1000;
+    }
+}

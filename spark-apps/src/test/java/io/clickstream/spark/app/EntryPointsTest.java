@@ -1,0 +1,98 @@
+package io.clickstream.spark.app;
+
+import io.clickstream.spark.bronze.BronzeTable;
+import io.clickstream.spark.config.PipelineConfig;
+import io.clickstream.spark.query.SqlQuery;
+import io.clickstream.spark.testing.EventJson;
+import io.clickstream.spark.testing.KafkaRows;
+import io.clickstream.spark.testing.SparkTestSession;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EntryPointsTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private final StreamingApp app = new StreamingApp("bronze", "Streams things.", (spark, config, metrics) -> {
+        throw new AssertionError("must not start streaming");
+    });
+
+    private int run(String... args) {
+        return app.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), false);
+    }
+
+    @Test
+    void helpDescribesTheOptions() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: bronze").contains("--config FILE").contains("--dry-run");
+    }
+
+    @Test
+    void dryRunValidatesTheConfigurationAndExits(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("c.properties");
+        Files.writeString(file, "kafka.bootstrap.servers=broker:9092\n");
+        assertThat(run("--config", file.toString(), "--dry-run")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("configuration is valid").contains("broker:9092");
+
+        Files.writeString(file, "metrics.port=-1\n");
+        assertThat(run("--config", file.toString(), "--dry-run")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("metrics.port");
+        assertThat(run("--bogus")).isEqualTo(2);
+    }
+
+    @Test
+    void aFailingQueryMakesTheJobExitNonZero(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("c.properties");
+        Files.writeString(file, "metrics.port=0\ncheckpoint.root=" + dir.resolve("cp") + "\n");
+        StreamingApp failing = new StreamingApp("failing", "Fails.", (spark, config, metrics) -> List.of(
+                spark.readStream().format("rate").option("rowsPerSecond", "1").load()
+                        .writeStream().option("checkpointLocation", config.checkpoint("failing"))
+                        .foreachBatch((org.apache.spark.api.java.function.VoidFunction2<org.apache.spark.sql.Dataset<org.apache.spark.sql.Row>, Long>)
+                                (rows, id) -> {
+                                    throw new IllegalStateException("boom in batch " + id);
+                                })
+                        .start()));
+
+        int code = failing.run(new String[] {"--config", file.toString()}, new PrintStream(out, true),
+                new PrintStream(err, true, StandardCharsets.UTF_8), false);
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("boom in batch");
+    }
+
+    @Test
+    void sqlRunsQueriesOnTablesByNameAsTableOrJson(@TempDir Path dir) throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        PipelineConfig config = SparkTestSession.config(dir);
+        BronzeTable.ensure(spark, config);
+        new KafkaRows()
+                .add("a", EventJson.pageView("00000000-0000-0000-0000-000000000001", "a", "2026-11-20T12:00:00Z").json(), "2026-11-20T12:00:00Z")
+                .add("b", EventJson.pageView("00000000-0000-0000-0000-000000000002", "b", "2026-11-20T12:00:00Z").json(), "2026-11-20T12:00:00Z")
+                .add("c", "{oops", "2026-11-20T12:00:00Z")
+                .toBronze(spark).write().format("delta").mode("append").save(BronzeTable.path(config));
+        Path file = dir.resolve("c.properties");
+        Files.writeString(file, "warehouse.root=" + config.warehouseRoot() + "\ncheckpoint.root=" + config.checkpointRoot() + "\n");
+        String sql = "SELECT parse_failed, count(*) AS n FROM bronze.events GROUP BY parse_failed ORDER BY parse_failed";
+
+        assertThat(SqlQuery.run(new String[] {"--config", file.toString(), "--json", sql}, new PrintStream(out, true), System.err)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8).lines().toList())
+                .isEqualTo(List.of("{\"parse_failed\":false,\"n\":2}", "{\"parse_failed\":true,\"n\":1}"));
+
+        out.reset();
+        assertThat(SqlQuery.run(new String[] {"--config", file.toString(), sql}, new PrintStream(out, true), System.err)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("|parse_failed|n  |").contains("|false       |2  |");
+
+        assertThat(SqlQuery.run(new String[] {"--config", file.toString(), "SELECT * FROM gold.nothing"},
+                new PrintStream(out, true), new PrintStream(err, true))).isEqualTo(1);
+    }
+}

@@ -1,0 +1,190 @@
+package io.clickstream.spark.bench;
+
+import io.clickstream.localkafka.KafkaBroker;
+import io.clickstream.spark.testing.EventJson;
+import io.clickstream.spark.testing.PipelineProcess;
+import io.clickstream.spark.testing.TestKafka;
+import org.apache.kafka.clients.producer.KafkaProducer;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Measures the all-layers driver on this machine. Two modes:
+ * <ul>
+ *   <li>{@code backlog N}: N events are in Kafka before the driver starts; reports events/s through each layer
+ *       (from the first bronze batch to the moment the query has read all N);</li>
+ *   <li>{@code rate R SECONDS}: events produced at R/s for SECONDS, received "now"; reports the end-to-end latency
+ *       p50/p95 per layer from the driver's histogram.</li>
+ * </ul>
+ * Run through {@code bench/spark-bench.sh}.
+ */
+public final class PipelineBench {
+    private static final String[] QUERIES = {"bronze", "silver", "gold-rollups", "gold-sessions"};
+
+    public static void main(String[] args) throws Exception {
+        String mode = args[0];
+        Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "spark-bench-");
+        try (KafkaBroker kafka = KafkaBroker.builder().dataDir(dir.resolve("kafka")).heap("512m").start()) {
+            TestKafka.createTopic(kafka.bootstrapServers(), "clickstream.events", 2);
+            int port = KafkaBroker.freePort();
+            Path config = dir.resolve("bench.properties");
+            Files.writeString(config, String.join("\n",
+                    "kafka.bootstrap.servers=" + kafka.bootstrapServers(),
+                    "warehouse.root=" + dir.resolve("warehouse"),
+                    "checkpoint.root=" + dir.resolve("checkpoints"),
+                    "kafka.max.offsets.per.trigger=" + System.getProperty("bench.maxOffsets", "100000"),
+                    "bronze.trigger=1s", "silver.trigger=1s", "gold.trigger=2s",
+                    "metrics.port=" + port, ""));
+            if (mode.equals("backlog")) {
+                backlog(Long.parseLong(args[1]), kafka, config, dir, port);
+            } else {
+                rate(Integer.parseInt(args[1]), Integer.parseInt(args[2]), kafka, config, dir, port);
+            }
+        }
+    }
+
+    private static void backlog(long n, KafkaBroker kafka, Path config, Path dir, int port) throws Exception {
+        long sent = produce(kafka, n, 0, Long.MAX_VALUE);
+        System.out.printf("backlog: %d events in Kafka%n", sent);
+        PipelineProcess p = PipelineProcess.start("io.clickstream.spark.app.AllLayersJob", config, dir.resolve("driver.log"));
+        Map<String, Long> firstSeen = new LinkedHashMap<>();
+        Map<String, Long> doneAt = new LinkedHashMap<>();
+        long start = System.currentTimeMillis();
+        while (doneAt.size() < QUERIES.length && System.currentTimeMillis() - start < 1_800_000 && p.isAlive()) {
+            Thread.sleep(500);
+            String m = scrape(port);
+            for (String q : QUERIES) {
+                double rows = value(m, "clickstream_query_input_rows_total\\{query=\"" + q + "\"\\}");
+                if (rows > 0) {
+                    firstSeen.putIfAbsent(q, System.currentTimeMillis());
+                }
+                if (rows >= sent) {
+                    doneAt.putIfAbsent(q, System.currentTimeMillis());
+                }
+            }
+        }
+        long t0 = firstSeen.getOrDefault("bronze", start);
+        for (String q : QUERIES) {
+            Long done = doneAt.get(q);
+            System.out.printf("%-14s %s%n", q, done == null ? "did not finish"
+                    : String.format("%,.0f events/s (all %d read %.1f s after the first bronze batch)",
+                    sent * 1000.0 / Math.max(1, done - t0), sent, (done - t0) / 1000.0));
+        }
+        System.out.println(rss(p));
+        p.terminate();
+    }
+
+    private static void rate(int perSecond, int seconds, KafkaBroker kafka, Path config, Path dir, int port) throws Exception {
+        PipelineProcess p = PipelineProcess.start("io.clickstream.spark.app.AllLayersJob", config, dir.resolve("driver.log"));
+        while (value(scrape(port), "clickstream_query_batches_total\\{query=\"gold-rollups\"\\}") < 1 && p.isAlive()) {
+            Thread.sleep(500);
+        }
+        System.out.printf("rate: %d events/s for %d s%n", perSecond, seconds);
+        String before = scrape(port);
+        long sent = produce(kafka, (long) perSecond * seconds, perSecond, seconds * 1000L);
+        Thread.sleep(20_000);
+        String after = scrape(port);
+        System.out.printf("sent %d%n", sent);
+        for (String layer : new String[] {"silver", "gold"}) {
+            System.out.printf("%-7s p50 %s s  p95 %s s%n", layer, quantile(before, after, layer, 0.5),
+                    quantile(before, after, layer, 0.95));
+        }
+        System.out.println(rss(p));
+        p.terminate();
+    }
+
+    /** Sends n events, paced at perSecond (0 = unpaced), received now. */
+    private static long produce(KafkaBroker kafka, long n, int perSecond, long maxMs) {
+        long start = System.currentTimeMillis();
+        long sent = 0;
+        try (KafkaProducer<String, String> producer = TestKafka.producer(kafka.bootstrapServers())) {
+            while (sent < n && System.currentTimeMillis() - start < maxMs) {
+                if (perSecond > 0) {
+                    long due = start + sent * 1000 / perSecond;
+                    long wait = due - System.currentTimeMillis();
+                    if (wait > 0) {
+                        Thread.sleep(wait);
+                    }
+                }
+                Instant now = Instant.now();
+                String visitor = "v-" + (sent % 5000);
+                String type = sent % 10 == 9 ? "purchase" : sent % 3 == 0 ? "product_view" : "page_view";
+                EventJson e = EventJson.event(uuid(sent), type, visitor, now.toString())
+                        .page("https://shop.example/p/" + (sent % 50), "/p/" + (sent % 50))
+                        .userAgent("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36");
+                if (!type.equals("page_view")) {
+                    e.product("sku-" + (sent % 40), "cat-" + (sent % 7), "9.99", 1);
+                }
+                if (type.equals("purchase")) {
+                    e.order("o-" + sent, "9.99", "EUR");
+                }
+                producer.send(TestKafka.record("clickstream.events", visitor, e.json(), now));
+                sent++;
+            }
+            producer.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return sent;
+    }
+
+    private static String uuid(long n) {
+        return String.format("%08x-0000-4000-8000-%012x", n >>> 48, n & 0xffffffffffffL);
+    }
+
+    private static String scrape(int port) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    private static double value(String metrics, String nameRegex) {
+        Matcher m = Pattern.compile("^" + nameRegex + " (\\S+)$", Pattern.MULTILINE).matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    /** A quantile of the histogram's increase between two scrapes, as the upper bound of its bucket. */
+    private static String quantile(String before, String after, String layer, double q) {
+        Pattern bucket = Pattern.compile("^clickstream_end_to_end_latency_seconds_bucket\\{layer=\"" + layer
+                + "\",le=\"([^\"]+)\"\\} (\\S+)$", Pattern.MULTILINE);
+        Map<String, Double> b = new LinkedHashMap<>();
+        Matcher mb = bucket.matcher(before);
+        while (mb.find()) {
+            b.put(mb.group(1), Double.parseDouble(mb.group(2)));
+        }
+        List<String[]> buckets = new ArrayList<>();
+        Matcher ma = bucket.matcher(after);
+        while (ma.find()) {
+            buckets.add(new String[] {ma.group(1), Double.toString(Double.parseDouble(ma.group(2)) - b.getOrDefault(ma.group(1), 0.0))});
+        }
+        if (buckets.isEmpty()) {
+            return "n/a";
+        }
+        double total = Double.parseDouble(buckets.get(buckets.size() - 1)[1]);
+        for (String[] bk : buckets) {
+            if (Double.parseDouble(bk[1]) >= q * total) {
+                return "≤" + bk[0];
+            }
+        }
+        return "n/a";
+    }
+
+    private static String rss(PipelineProcess p) {
+        return "driver RSS: " + p.rssMegabytes() + " MB";
+    }
+}

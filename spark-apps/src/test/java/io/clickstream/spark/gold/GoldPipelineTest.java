@@ -1,0 +1,222 @@
+package io.clickstream.spark.gold;
+
+import io.clickstream.spark.bronze.BronzeTable;
+import io.clickstream.spark.config.PipelineConfig;
+import io.clickstream.spark.metrics.GoldFigures;
+import io.clickstream.spark.metrics.PipelineMetrics;
+import io.clickstream.spark.metrics.PrometheusMetrics;
+import io.clickstream.spark.silver.SilverStream;
+import io.clickstream.spark.silver.SilverTables;
+import io.clickstream.spark.testing.EventJson;
+import io.clickstream.spark.testing.KafkaRows;
+import io.clickstream.spark.testing.SparkTestSession;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.Trigger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two micro-batches through bronze → silver → gold, with every expected figure worked out by hand:
+ * <pre>
+ * batch 1  v1 12:00:10 page_view /home          (1)     v2 12:00:30 page_view /home (6)
+ *          v1 12:00:50 product_view /p/1 sku-1  (2)     v2 12:00:40 page_view /home (7)
+ *          v1 12:01:20 add_to_cart sku-1 10.00x2 (3)
+ *          v1 12:02:00 checkout_start /checkout (4)
+ *          v1 12:03:00 purchase sku-1 10.00x2 o-1 20.00 EUR (5)
+ * batch 2  v2 12:45:00 page_view /about (8)  ← gap of 44 min: a new session
+ *          v2 12:46:00 product_view /p/2 sku-2  (9)     v1 12:04:00 purchase sku-2 5.00x1 o-2 5.00 EUR (10)
+ *          v3 11:00 received 12:46 (late)  and a duplicate of (1)
+ * Each event is received when it occurs, except the late one.
+ * </pre>
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GoldPipelineTest {
+    private final SparkSession spark = SparkTestSession.get();
+    private PipelineConfig config;
+
+    private static String id(int n) {
+        return String.format("00000000-0000-0000-0000-%012d", n);
+    }
+
+    private static EventJson e(int n, String type, String visitor, String time, String path) {
+        return EventJson.event(id(n), type, visitor, "2026-11-20T" + time + "Z").page("https://shop.example" + path, path);
+    }
+
+    @BeforeAll
+    void runPipeline(@TempDir Path dir) throws Exception {
+        config = SparkTestSession.config(dir, Map.of("CLICKSTREAM_SILVER_BOT_EVENTS_PER_MINUTE", "1"));
+        BronzeTable.ensure(spark, config);
+        String received = "2026-11-20T12:05:00Z";
+        append(new KafkaRows(0)
+                .add("v1", e(1, "page_view", "v1", "12:00:10", "/home").json(), received)
+                .add("v1", e(2, "product_view", "v1", "12:00:50", "/p/1").product("sku-1", "shoes", "10.00", 1).json(), received)
+                .add("v1", e(3, "add_to_cart", "v1", "12:01:20", "/p/1").product("sku-1", "shoes", "10.00", 2).json(), received)
+                .add("v1", e(4, "checkout_start", "v1", "12:02:00", "/checkout").json(), received)
+                .add("v1", e(5, "purchase", "v1", "12:03:00", "/done").product("sku-1", "shoes", "10.00", 2)
+                        .order("o-1", "20.00", "EUR").json(), received)
+                .add("v2", e(6, "page_view", "v2", "12:00:30", "/home").json(), received)
+                .add("v2", e(7, "page_view", "v2", "12:00:40", "/home").json(), received));
+        runOnce();
+        append(new KafkaRows(7)
+                .add("v2", e(8, "page_view", "v2", "12:45:00", "/about").json(), "2026-11-20T12:45:01Z")
+                .add("v2", e(9, "product_view", "v2", "12:46:00", "/p/2").product("sku-2", "socks", "5.00", 1).json(), "2026-11-20T12:46:01Z")
+                .add("v1", e(10, "purchase", "v1", "12:04:00", "/done").product("sku-2", "socks", "5.00", 1)
+                        .order("o-2", "5.00", "EUR").json(), "2026-11-20T12:46:01Z")
+                .add("v3", e(11, "page_view", "v3", "11:00:00", "/home").str("received_at", "2026-11-20T12:46:00Z").json(),
+                        "2026-11-20T12:46:01Z")
+                .add("v1", e(1, "page_view", "v1", "12:00:10", "/home").json(), "2026-11-20T12:46:01Z"));
+        runOnce();
+    }
+
+    private void append(KafkaRows rows) {
+        rows.toBronze(spark).write().format("delta").mode("append").save(BronzeTable.path(config));
+    }
+
+    private void runOnce() throws Exception {
+        SilverStream.start(spark, config, PipelineMetrics.NONE, Trigger.AvailableNow()).awaitTermination();
+        GoldStreams.startSessions(spark, config, Trigger.AvailableNow()).awaitTermination();
+        GoldStreams.startRollups(spark, config, PipelineMetrics.NONE, Trigger.AvailableNow()).awaitTermination();
+    }
+
+    private Dataset<Row> gold(String table) {
+        return spark.read().format("delta").load(GoldTables.path(config, table));
+    }
+
+    @Test
+    void sessionsSplitOnTheGapAndContinueAcrossBatches() {
+        List<Row> sessions = gold("sessions").orderBy("anonymous_id", "session_start").collectAsList();
+        assertThat(sessions).hasSize(3);
+
+        Row v1 = sessions.get(0);
+        assertThat(v1.<Long>getAs("events")).isEqualTo(6);
+        assertThat(v1.<Long>getAs("duration_seconds")).isEqualTo(230);
+        assertThat(v1.<String>getAs("landing_page")).isEqualTo("/home");
+        assertThat(v1.<String>getAs("exit_page")).isEqualTo("/done");
+        assertThat(v1.<Long>getAs("purchases")).isEqualTo(2);
+        assertThat(v1.<BigDecimal>getAs("revenue")).isEqualByComparingTo("25.00");
+        assertThat(v1.<Integer>getAs("funnel_step")).isEqualTo(5);
+        assertThat(v1.<Boolean>getAs("is_converted")).isTrue();
+        assertThat(v1.<Boolean>getAs("is_live")).isTrue();
+
+        Row v2first = sessions.get(1);
+        assertThat(v2first.<Long>getAs("events")).isEqualTo(2);
+        assertThat(v2first.<Long>getAs("unique_pages")).isEqualTo(1);
+        assertThat(v2first.<Boolean>getAs("is_live")).isFalse();
+        Row v2second = sessions.get(2);
+        assertThat(v2second.<Long>getAs("events")).isEqualTo(2);
+        assertThat(v2second.<String>getAs("landing_page")).isEqualTo("/about");
+        assertThat(v2second.<Integer>getAs("funnel_step")).isEqualTo(2);
+        assertThat(v2second.getList(v2second.fieldIndex("products_viewed"))).containsExactly("sku-2");
+    }
+
+    @Test
+    void pageMetricsPerMinute() {
+        List<Row> rows = gold("page_metrics_1m").orderBy("window_start", "page_path")
+                .select("page_path", "page_views", "unique_visitors").collectAsList();
+        assertThat(rows).extracting(Row::toString).containsExactly("[/home,3,2]", "[/about,1,1]");
+    }
+
+    @Test
+    void revenuePerProductPerFiveMinutes() {
+        List<Row> rows = gold("revenue_5m").orderBy("sku")
+                .selectExpr("cast(window_start as string)", "sku", "category", "currency", "cast(revenue as string)", "units", "orders")
+                .collectAsList();
+        assertThat(rows).extracting(Row::toString).containsExactly(
+                "[2026-11-20 12:00:00,sku-1,shoes,EUR,20.00,2,1]",
+                "[2026-11-20 12:00:00,sku-2,socks,EUR,5.00,1,1]");
+    }
+
+    @Test
+    void funnelCountsSessionsPerOrderedStep() {
+        Row f = gold("funnel").head();
+        assertThat(f.<Long>getAs("sessions")).isEqualTo(3);
+        assertThat(f.<Long>getAs("viewed")).isEqualTo(3);
+        assertThat(f.<Long>getAs("viewed_product")).isEqualTo(2);
+        assertThat(f.<Long>getAs("added_to_cart")).isEqualTo(1);
+        assertThat(f.<Long>getAs("started_checkout")).isEqualTo(1);
+        assertThat(f.<Long>getAs("purchased")).isEqualTo(1);
+        assertThat(f.<Double>getAs("added_to_cart_rate")).isEqualTo(0.5);
+        assertThat(f.<Double>getAs("conversion_rate")).isEqualTo(0.3333);
+    }
+
+    @Test
+    void trendingDailyActiveLifetimeValueAndAnomalies() {
+        assertThat(gold("trending_products").orderBy("rank").select("sku", "views", "add_to_carts", "purchases",
+                "units_sold", "score", "rank").collectAsList()).extracting(Row::toString)
+                .containsExactly("[sku-1,1,1,1,2,9,1]", "[sku-2,1,0,1,1,6,2]");
+        assertThat(gold("daily_active_users").select("active_visitors", "identified_users", "events").head().toString())
+                .isEqualTo("[2,0,10]");
+        assertThat(gold("customer_lifetime_value").selectExpr("customer_id", "orders", "cast(revenue as string)",
+                "cast(avg_order_value as string)").head().toString()).isEqualTo("[v1,2,25.00,12.50]");
+        assertThat(gold("anomalies").orderBy("anonymous_id").select("anonymous_id", "events").collectAsList())
+                .extracting(Row::toString).containsExactly("[v1,2]", "[v2,2]");
+    }
+
+    @Test
+    void lateEventsReachSilverButNoWindow() {
+        Dataset<Row> silver = spark.read().format("delta").load(SilverTables.path(config, SilverTables.EVENTS));
+        assertThat(silver.count()).isEqualTo(11);
+        assertThat(silver.where("is_late").select("anonymous_id").head().getString(0)).isEqualTo("v3");
+        assertThat(gold("sessions").where("anonymous_id = 'v3'").count()).isZero();
+    }
+
+    @Test
+    void everyRollupEqualsItsRecomputationFromSilverAndReplaysChangeNothing() throws Exception {
+        Dataset<Row> silver = spark.read().format("delta").load(SilverTables.path(config, SilverTables.EVENTS));
+        Map<String, List<Row>> before = new java.util.HashMap<>();
+        for (GoldRollup r : GoldTables.rollups(config)) {
+            Dataset<Row> source = r.source() == GoldRollup.Source.EVENTS ? silver
+                    : spark.read().format("delta").load(SilverTables.path(config, SilverTables.PRODUCT_EVENTS));
+            Dataset<Row> recomputed = r.aggregate(r.relevant(source));
+            Dataset<Row> table = gold(r.table()).select(recomputed.columns()[0],
+                    java.util.Arrays.copyOfRange(recomputed.columns(), 1, recomputed.columns().length));
+            assertThat(table.exceptAll(recomputed).count()).as(r.table()).isZero();
+            assertThat(recomputed.exceptAll(table).count()).as(r.table()).isZero();
+            before.put(r.table(), sorted(gold(r.table())));
+        }
+        List<Row> sessionsBefore = sorted(gold("sessions"));
+        List<Row> funnelBefore = sorted(gold("funnel"));
+
+        // replay: the whole of silver as one batch; and the sessions as a replayed session batch
+        new RollupBatchWriter(config, PipelineMetrics.NONE).call(silver, 1L);
+        new SessionsBatchWriter(config).call(gold("sessions").localCheckpoint(), 1L);
+
+        for (GoldRollup r : GoldTables.rollups(config)) {
+            assertThat(sorted(gold(r.table()))).as(r.table()).isEqualTo(before.get(r.table()));
+        }
+        assertThat(sorted(gold("sessions"))).isEqualTo(sessionsBefore);
+        assertThat(sorted(gold("funnel"))).isEqualTo(funnelBefore);
+    }
+
+    @Test
+    void businessFiguresForPrometheusComeFromGold() throws Exception {
+        try (PrometheusMetrics metrics = new PrometheusMetrics().serve(0)) {
+            new GoldFigures(spark, config, metrics).refresh();
+            String scraped = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + metrics.port() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            // newest minute with views is 12:45 (still filling); the last complete one is 12:00 with 3 views of /home
+            assertThat(scraped).contains("clickstream_business_value{figure=\"page_views_last_minute\"} 3.0")
+                    .contains("clickstream_top_page_views{page=\"/home\",rank=\"1\"} 3.0")
+                    .contains("clickstream_business_value{figure=\"active_visitors_today\"} 2.0")
+                    .contains("clickstream_business_value{figure=\"live_sessions\"} 2.0")
+                    .contains("clickstream_funnel_sessions{step=\"viewed\"} 3.0")
+                    .contains("clickstream_funnel_sessions{step=\"purchased\"} 1.0");
+        }
+    }
+
+    private static List<Row> sorted(Dataset<Row> rows) {
+        return rows.collectAsList().stream().sorted(java.util.Comparator.comparing(Row::toString)).toList();
+    }
+}

@@ -1,0 +1,97 @@
+package io.clickstream.spark.gold;
+
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SessionizerTest {
+    private static final long MIN = 60_000;
+    private final Sessionizer sessionizer = new Sessionizer(30 * MIN);
+
+    private static SessionEvent ev(String id, String type, long atMs, String page) {
+        return new SessionEvent(id, type, atMs, null, page, null, List.of(), List.of());
+    }
+
+    @Test
+    void aGapOfExactlyThirtyMinutesContinuesTheSessionOneMillisecondMoreEndsIt() {
+        Sessionizer.VisitorState state = new Sessionizer.VisitorState();
+        List<Session> touched = sessionizer.apply("shop", "v", state, List.of(
+                ev("e1", "page_view", 0, "/a"),
+                ev("e2", "page_view", 30 * MIN, "/b"),
+                ev("e3", "page_view", 60 * MIN + 1, "/c")));
+
+        assertThat(touched).hasSize(2);
+        Session first = touched.get(0);
+        assertThat(first.live).isFalse();
+        assertThat(first.events).isEqualTo(2);
+        assertThat(first.startMs).isZero();
+        assertThat(first.endMs).isEqualTo(30 * MIN);
+        assertThat(first.durationSeconds()).isEqualTo(1800);
+        assertThat(first.landingPage).isEqualTo("/a");
+        assertThat(first.exitPage).isEqualTo("/b");
+        Session second = touched.get(1);
+        assertThat(second.live).isTrue();
+        assertThat(second.events).isEqualTo(1);
+        assertThat(second.isBounce()).isTrue();
+        assertThat(state.open).isSameAs(second);
+        assertThat(second.key).isNotEqualTo(first.key);
+    }
+
+    @Test
+    void sessionsContinueAcrossBatchesAndOutOfOrderEventsMoveTheLandingPage() {
+        Sessionizer.VisitorState state = new Sessionizer.VisitorState();
+        Session s = sessionizer.apply("shop", "v", state, List.of(ev("e2", "page_view", 10 * MIN, "/b"))).get(0);
+        String key = s.key;
+
+        List<Session> next = sessionizer.apply("shop", "v", state, List.of(
+                ev("e3", "page_view", 20 * MIN, "/c"),
+                ev("e1", "page_view", 5 * MIN, "/a")));
+
+        assertThat(next).hasSize(1);
+        Session same = next.get(0);
+        assertThat(same.key).isEqualTo(key);
+        assertThat(same.events).isEqualTo(3);
+        assertThat(same.startMs).isEqualTo(5 * MIN);
+        assertThat(same.landingPage).isEqualTo("/a");
+        assertThat(same.exitPage).isEqualTo("/c");
+        assertThat(same.pages).containsExactlyInAnyOrder("/a", "/b", "/c");
+        assertThat(same.isBounce()).isFalse();
+    }
+
+    @Test
+    void funnelStepsCountOnlyInOrder() {
+        Sessionizer.VisitorState state = new Sessionizer.VisitorState();
+        Session s = sessionizer.apply("shop", "v", state, List.of(
+                ev("e1", "add_to_cart", 1 * MIN, "/p"),       // before any product view: step stays 0
+                ev("e2", "page_view", 2 * MIN, "/"),          // step 1
+                ev("e3", "checkout_start", 3 * MIN, "/c"),    // skips the cart: stays 1
+                ev("e4", "product_view", 4 * MIN, "/p"),      // step 2
+                ev("e5", "add_to_cart", 5 * MIN, "/p"),       // step 3
+                ev("e6", "purchase", 6 * MIN, "/done"))).get(0); // skips checkout: stays 3
+
+        assertThat(s.funnelStep).isEqualTo(Session.STEP_CART);
+        assertThat(s.addToCarts).isEqualTo(2);
+        assertThat(s.checkouts).isEqualTo(1);
+        assertThat(s.purchases).isEqualTo(1);
+        assertThat(s.isConverted()).isTrue();
+
+        sessionizer.apply("shop", "v", state, List.of(
+                ev("e7", "checkout_start", 7 * MIN, "/c"),
+                new SessionEvent("e8", "purchase", 8 * MIN, "user-1", "/done", new BigDecimal("12.50"), List.of(), List.of())));
+        assertThat(state.open.funnelStep).isEqualTo(Session.STEP_PURCHASE);
+        assertThat(state.open.userId).isEqualTo("user-1");
+        assertThat(state.open.revenue).isEqualByComparingTo("12.50");
+    }
+
+    @Test
+    void expiryClosesTheOpenSession() {
+        Sessionizer.VisitorState state = new Sessionizer.VisitorState();
+        sessionizer.apply("shop", "v", state, List.of(ev("e1", "page_view", 0, "/")));
+        Session closed = sessionizer.expire(state);
+        assertThat(closed.live).isFalse();
+        assertThat(state.open).isNull();
+    }
+}

@@ -1,0 +1,112 @@
+package io.clickstream.spark.silver;
+
+import io.clickstream.spark.config.PipelineConfig;
+import io.clickstream.spark.testing.EventJson;
+import io.clickstream.spark.testing.KafkaRows;
+import io.clickstream.spark.testing.SparkTestSession;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Each rule on its own row; a row's key is its Kafka key, received at 12:00:00 (default limits: 7 days, 10 min). */
+class QualityRulesTest {
+    private static final String T = "2026-11-20T12:00:00Z";
+    private final SparkSession spark = SparkTestSession.get();
+    private final PipelineConfig config = SparkTestSession.config(Path.of("unused"));
+
+    private static EventJson ok(String n) {
+        return EventJson.pageView("00000000-0000-0000-0000-00000000000" + n, "anon-" + n, T);
+    }
+
+    @Test
+    void eachRuleCatchesItsOwnViolationAndOnlyIt() {
+        KafkaRows rows = new KafkaRows()
+                .add("clean", ok("1").referrer("https://www.google.com/").product("s", "c", "0.00", 0)
+                        .order("o", "0", "eur").json(), T)
+                .add("parse", "{broken", T)
+                .add("no-id", ok("2").without("event_id").json(), T)
+                .add("no-site", ok("3").without("site_id").json(), T)
+                .add("blank-anon", ok("4").str("anonymous_id", " ").json(), T)
+                .add("too-old", ok("5").str("event_time", "2026-11-13T11:59:59Z").json(), T)
+                .add("old-enough", ok("6").str("event_time", "2026-11-13T12:00:00Z").json(), T)
+                .add("ahead", ok("7").str("event_time", "2026-11-20T12:10:01Z").json(), T)
+                .add("bad-url", ok("8").page("/relative", "/relative").json(), T)
+                .add("bad-ref", ok("9").referrer("android-app://x y").json(), T)
+                .add("neg-price", ok("1").product("a", "c", "-0.01", 1).json(), T)
+                .add("neg-qty", ok("1").product("a", "c", "1.00", -1).json(), T)
+                .add("neg-rev", ok("1").order("o", "-5.00", "EUR").json(), T)
+                .add("currency", ok("1").order("o", "5.00", "XYZ").json(), T)
+                .add("two", ok("1").product("a", "c", "-1", -1).json(), T);
+
+        List<Row> out = SilverTransform.check(rows.toBronze(spark), config).select("kafka_key", "dq_violations").collectAsList();
+        Map<String, List<String>> byKey = new TreeMap<>();
+        out.forEach(r -> byKey.put(r.getString(0), r.getList(1)));
+
+        assertThat(byKey.get("clean")).isEmpty();
+        assertThat(byKey.get("parse")).containsExactly("parse_failure");
+        assertThat(byKey.get("no-id")).containsExactly("missing_event_id");
+        assertThat(byKey.get("no-site")).containsExactly("missing_required_field");
+        assertThat(byKey.get("blank-anon")).containsExactly("missing_required_field");
+        assertThat(byKey.get("too-old")).containsExactly("timestamp_out_of_range");
+        assertThat(byKey.get("old-enough")).isEmpty();
+        assertThat(byKey.get("ahead")).containsExactly("timestamp_out_of_range");
+        assertThat(byKey.get("bad-url")).containsExactly("invalid_url");
+        assertThat(byKey.get("bad-ref")).containsExactly("invalid_referrer");
+        assertThat(byKey.get("neg-price")).containsExactly("negative_price");
+        assertThat(byKey.get("neg-qty")).containsExactly("negative_quantity");
+        assertThat(byKey.get("neg-rev")).containsExactly("negative_revenue");
+        assertThat(byKey.get("currency")).containsExactly("invalid_currency");
+        assertThat(byKey.get("two")).containsExactly("negative_price", "negative_quantity");
+    }
+
+    @Test
+    void lateMeansBehindTheReceiveTimeByMoreThanTheAllowedLateness() {
+        KafkaRows rows = new KafkaRows()
+                .add("on-time", ok("1").str("event_time", "2026-11-20T11:50:00Z").json(), T)
+                .add("late", ok("2").str("event_time", "2026-11-20T11:49:59Z").json(), T)
+                .add("fallback", ok("3").without("event_time").str("occurred_at", "2026-11-20T11:00:00Z").json(), T);
+
+        Map<String, Boolean> late = new TreeMap<>();
+        SilverTransform.check(rows.toBronze(spark), config).select("kafka_key", "is_late").collectAsList()
+                .forEach(r -> late.put(r.getString(0), r.getBoolean(1)));
+
+        assertThat(late).containsExactlyEntriesOf(new TreeMap<>(Map.of("fallback", true, "late", true, "on-time", false)));
+    }
+
+    @Test
+    void enrichmentAndProductLines() {
+        KafkaRows rows = new KafkaRows().add("anon-1", EventJson.event("00000000-0000-0000-0000-000000000001", "purchase",
+                        "anon-1", T)
+                .page("https://www.shop.example/checkout?utm_source=mail&utm_medium=email&utm_campaign=bf", "/checkout")
+                .referrer("https://www.google.com/")
+                .userAgent("Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)")
+                .product("sku-1", "shoes", "10.50", 2).product("sku-2", "socks", "3.00", 1)
+                .order("o-1", "24.00", "eur").json(), T);
+
+        Row e = SilverTransform.enrich(SilverTransform.check(rows.toBronze(spark), config)).head();
+        assertThat(e.<String>getAs("page_domain")).isEqualTo("shop.example");
+        assertThat(e.<String>getAs("page_path")).isEqualTo("/checkout");
+        assertThat(e.<String>getAs("utm_campaign")).isEqualTo("bf");
+        assertThat(e.<String>getAs("traffic_source")).isEqualTo("mail");
+        assertThat(e.<String>getAs("traffic_medium")).isEqualTo("email");
+        assertThat(e.<String>getAs("referrer_domain")).isEqualTo("google.com");
+        assertThat(e.<Boolean>getAs("is_bot")).isTrue();
+        assertThat(e.<String>getAs("currency")).isEqualTo("EUR");
+        assertThat(e.<Integer>getAs("event_hour")).isEqualTo(12);
+
+        List<Row> lines = SilverTransform.productLines(SilverTransform.enrich(SilverTransform.check(rows.toBronze(spark), config)))
+                .orderBy("line_number").collectAsList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0).<String>getAs("sku")).isEqualTo("sku-1");
+        assertThat(lines.get(0).<java.math.BigDecimal>getAs("line_revenue")).isEqualByComparingTo("21.00");
+        assertThat(lines.get(1).<Integer>getAs("line_number")).isEqualTo(1);
+        assertThat(lines.get(1).<String>getAs("order_id")).isEqualTo("o-1");
+    }
+}

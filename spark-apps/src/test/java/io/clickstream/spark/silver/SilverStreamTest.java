@@ -1,0 +1,86 @@
+package io.clickstream.spark.silver;
+
+import io.clickstream.spark.bronze.BronzeTable;
+import io.clickstream.spark.config.PipelineConfig;
+import io.clickstream.spark.metrics.PipelineMetrics;
+import io.clickstream.spark.table.IdempotentWrites;
+import io.clickstream.spark.testing.EventJson;
+import io.clickstream.spark.testing.KafkaRows;
+import io.clickstream.spark.testing.SparkTestSession;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.Trigger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SilverStreamTest {
+    private static final String A = "aaaaaaaa-0000-0000-0000-000000000001";
+    private static final String B = "bbbbbbbb-0000-0000-0000-000000000002";
+    private static final String C = "cccccccc-0000-0000-0000-000000000003";
+    private static final String D = "dddddddd-0000-0000-0000-000000000004";
+    private final SparkSession spark = SparkTestSession.get();
+
+    @Test
+    void duplicatesAreRemovedWithinAndAcrossBatchesAndNothingDisappears(@TempDir Path dir) throws Exception {
+        PipelineConfig config = SparkTestSession.config(dir);
+        BronzeTable.ensure(spark, config);
+
+        appendToBronze(config, new KafkaRows(0)
+                .add("v1", EventJson.pageView(A, "v1", "2026-11-20T12:00:00Z").json(), "2026-11-20T12:00:01Z")
+                .add("v2", EventJson.pageView(B, "v2", "2026-11-20T12:00:00Z").json(), "2026-11-20T12:00:01Z")
+                .add("v1", EventJson.pageView(A, "v1", "2026-11-20T12:00:00Z").json(), "2026-11-20T12:00:02Z")
+                .add("v3", "{truncated", "2026-11-20T12:00:02Z"));
+        runSilverOnce(config);
+
+        appendToBronze(config, new KafkaRows(4)
+                .add("v2", EventJson.pageView(B, "v2", "2026-11-20T12:00:00Z").json(), "2026-11-20T12:05:00Z")
+                .add("v3", EventJson.pageView(C, "v3", "2026-11-20T12:04:00Z").json(), "2026-11-20T12:05:00Z")
+                // occurred 20 minutes before the gateway got it: kept, flagged late
+                .add("v4", EventJson.pageView(D, "v4", "2026-11-20T11:45:00Z").str("received_at", "2026-11-20T12:05:00Z")
+                        .json(), "2026-11-20T12:05:00Z")
+                .add("v5", "{\"also\": broken", "2026-11-20T12:05:00Z"));
+        runSilverOnce(config);
+
+        List<Row> events = spark.read().format("delta").load(SilverTables.path(config, SilverTables.EVENTS))
+                .select("event_id", "is_late").orderBy("event_id").collectAsList();
+        assertThat(events).extracting(r -> r.getString(0)).containsExactly(A, B, C, D);
+        assertThat(events).extracting(r -> r.getBoolean(1)).containsExactly(false, false, false, true);
+
+        List<Row> quarantined = spark.read().format("delta").load(SilverTables.path(config, SilverTables.QUARANTINE))
+                .select("kafka_offset", "dq_violations").orderBy("kafka_offset").collectAsList();
+        // two rows without an event id: each is kept, none taken for a duplicate of the other
+        assertThat(quarantined).extracting(r -> r.getLong(0)).containsExactly(3L, 7L);
+        assertThat(quarantined.get(0).<String>getList(1)).containsExactly("parse_failure");
+
+        // registered by name for SQL
+        assertThat(spark.sql("SELECT count(*) FROM silver.events").head().getLong(0)).isEqualTo(4);
+    }
+
+    @Test
+    void aReplayedBatchIsNotAppendedTwice(@TempDir Path dir) {
+        String path = dir.resolve("t").toString();
+        Dataset<Row> rows = spark.range(3).toDF("n");
+
+        IdempotentWrites.append(rows, path, "test-writer", 7);
+        IdempotentWrites.append(rows, path, "test-writer", 7);
+        IdempotentWrites.append(rows, path, "test-writer", 6);
+        assertThat(spark.read().format("delta").load(path).count()).isEqualTo(3);
+
+        IdempotentWrites.append(rows, path, "test-writer", 8);
+        assertThat(spark.read().format("delta").load(path).count()).isEqualTo(6);
+    }
+
+    private void appendToBronze(PipelineConfig config, KafkaRows rows) {
+        rows.toBronze(spark).write().format("delta").mode("append").save(BronzeTable.path(config));
+    }
+
+    private void runSilverOnce(PipelineConfig config) throws Exception {
+        SilverStream.start(spark, config, PipelineMetrics.NONE, Trigger.AvailableNow()).awaitTermination();
+    }
+}
