@@ -64,10 +64,13 @@ public final class GoldStreams {
         return spark.readStream().format("delta").load(SilverTables.path(config, SilverTables.EVENTS));
     }
 
-    /** Silver events (stream or batch) → touched sessions, one row each. Late events do not count. */
+    /**
+     * Silver events (stream or batch) → touched sessions, one row each. Late events do not count, and neither do
+     * known bots: sessions and the funnel describe people (bots are in silver's is_bot and gold.anomalies).
+     */
     public static Dataset<Row> sessions(Dataset<Row> silverEvents, PipelineConfig config) {
         Dataset<Row> input = silverEvents
-                .where(not(col("is_late")).and(col("event_time").isNotNull()))
+                .where(not(col("is_late")).and(not(col("is_bot"))).and(col("event_time").isNotNull()))
                 .select(col("site_id"), col("anonymous_id"), col("event_id"), col("event_type"), col("event_time"),
                         col("user_id"), col("page_path"), col("revenue"),
                         transform(col("products"), p -> p.getField("sku")).as("skus"),

@@ -41,6 +41,8 @@ public final class BatchStats {
         metrics.parseFailures(totals.isNullAt(0) ? 0 : totals.getLong(0));
         metrics.quarantined(quarantined, perRule);
         metrics.lateEvents(totals.isNullAt(2) ? 0 : totals.getLong(2));
+        Row bots = silverEvents.agg(sum(when(col("is_bot"), 1).otherwise(0))).head();
+        metrics.botEvents(bots.isNullAt(0) ? 0 : bots.getLong(0));
         reportCommit("silver", silverEvents, metrics);
     }
 

@@ -20,6 +20,10 @@ public interface PipelineMetrics {
     default void duplicatesRemoved(long rows) {
     }
 
+    /** Events written to silver that are flagged as bots (known bot agents). */
+    default void botEvents(long rows) {
+    }
+
     /**
      * A layer committed rows: the gateway receive times (epoch ms) of a sample of them, for the latency
      * histogram, and the newest event time committed (epoch ms), for freshness.

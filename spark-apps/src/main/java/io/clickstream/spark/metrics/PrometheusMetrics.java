@@ -35,6 +35,7 @@ public final class PrometheusMetrics implements PipelineMetrics, AutoCloseable {
     private final Counter quarantinedRows = counter("clickstream_quarantined_rows", "Rows sent to silver.quarantine");
     private final Counter ruleViolations = counter("clickstream_quality_rule_violations", "Rows that broke a data-quality rule", "rule");
     private final Counter late = counter("clickstream_late_events", "Events behind their receive time by more than the allowed lateness: in silver, in no window");
+    private final Counter bots = counter("clickstream_bot_events", "Events written to silver flagged as bots (known bot agents)");
     private final Counter parseFailures = counter("clickstream_parse_failures", "Kafka records that did not parse as an event");
     private final Histogram latency = Histogram.builder()
             .name("clickstream_end_to_end_latency_seconds")
@@ -87,6 +88,11 @@ public final class PrometheusMetrics implements PipelineMetrics, AutoCloseable {
     public void quarantined(long rows, Map<String, Long> perRule) {
         quarantinedRows.inc(rows);
         perRule.forEach((rule, n) -> ruleViolations.labelValues(rule).inc(n));
+    }
+
+    @Override
+    public void botEvents(long rows) {
+        bots.inc(rows);
     }
 
     @Override
