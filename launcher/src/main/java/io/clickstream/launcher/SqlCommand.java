@@ -21,7 +21,7 @@ class SqlCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON rows (one object per line) instead of a table")
     boolean json;
 
-    @Parameters(index = "0", paramLabel = "QUERY", description = "e.g. \"SELECT page_path, views FROM gold.page_metrics_1m\"")
+    @Parameters(index = "0", paramLabel = "QUERY", description = "e.g. \"SELECT page_path, SUM(page_views) FROM gold.page_metrics_1m GROUP BY page_path\"")
     String query;
 
     @Override
