@@ -78,7 +78,7 @@ public final class KafkaBroker implements AutoCloseable {
             return this;
         }
         for (int p : new int[] {port, controllerPort}) {
-            if (accepts(p)) {
+            if (isListening(p)) {
                 throw new IllegalStateException("cannot start local Kafka: port " + p
                         + " on 127.0.0.1 is already in use (choose another port)");
             }
@@ -152,7 +152,7 @@ public final class KafkaBroker implements AutoCloseable {
                 throw new IllegalStateException("local Kafka broker exited with " + process.exitValue()
                         + "; see " + logFile() + ":\n" + tail(logOffset));
             }
-            if (tail(logOffset).contains(READY_MARKER) && accepts(port)) {
+            if (tail(logOffset).contains(READY_MARKER) && isListening(port)) {
                 return;
             }
             sleep(100);
@@ -167,7 +167,8 @@ public final class KafkaBroker implements AutoCloseable {
         return new String(all, from, all.length - from, StandardCharsets.UTF_8);
     }
 
-    private static boolean accepts(int port) {
+    /** Whether something accepts TCP connections on 127.0.0.1:{@code port}. */
+    public static boolean isListening(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 500);
             return true;

@@ -3,9 +3,6 @@ package io.clickstream.localkafka;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -19,20 +16,20 @@ class KafkaBrokerTest {
         KafkaBroker broker = KafkaBroker.builder().dataDir(dir).build();
         broker.start();
         assertThat(broker.isRunning()).isTrue();
-        assertThat(accepts(broker.port())).isTrue();
+        assertThat(KafkaBroker.isListening(broker.port())).isTrue();
         assertThat(Files.exists(dir.resolve("kraft-logs/meta.properties"))).isTrue();
         String clusterId = Files.readString(dir.resolve("kraft-logs/meta.properties"));
 
         broker.stop();
         assertThat(broker.isRunning()).isFalse();
-        assertThat(accepts(broker.port())).isFalse();
+        assertThat(KafkaBroker.isListening(broker.port())).isFalse();
 
         // Same data dir: storage is not formatted twice, the cluster keeps its id.
         broker.start();
-        assertThat(accepts(broker.port())).isTrue();
+        assertThat(KafkaBroker.isListening(broker.port())).isTrue();
         assertThat(Files.readString(dir.resolve("kraft-logs/meta.properties"))).isEqualTo(clusterId);
         broker.kill();
-        assertThat(accepts(broker.port())).isFalse();
+        assertThat(KafkaBroker.isListening(broker.port())).isFalse();
     }
 
     @Test
@@ -44,12 +41,4 @@ class KafkaBrokerTest {
         }
     }
 
-    private static boolean accepts(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 }

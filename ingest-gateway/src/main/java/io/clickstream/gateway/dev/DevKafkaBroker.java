@@ -10,9 +10,6 @@ import jakarta.enterprise.event.Observes;
 import io.clickstream.gateway.config.GatewayConfig;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Path;
 
 /**
@@ -27,7 +24,7 @@ public class DevKafkaBroker {
 
     void start(@Observes @Priority(1) StartupEvent event, GatewayConfig config) {
         int port = config.dev().kafkaPort();
-        if (listening(port)) {
+        if (KafkaBroker.isListening(port)) {
             LOG.infof("dev mode: using the Kafka broker already on 127.0.0.1:%d", port);
             return;
         }
@@ -41,12 +38,4 @@ public class DevKafkaBroker {
         }
     }
 
-    private static boolean listening(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 300);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 }

@@ -1,8 +1,8 @@
 package io.clickstream.launcher.stack;
 
+import io.clickstream.localkafka.KafkaBroker;
+
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,12 +40,7 @@ public final class Processes {
     }
 
     public static boolean portInUse(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 300);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return KafkaBroker.isListening(port);
     }
 
     public static int httpStatus(String url) {
