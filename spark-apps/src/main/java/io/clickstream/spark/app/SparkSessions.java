@@ -19,7 +19,16 @@ public final class SparkSessions {
                 // Delta's default of 50 partitions to read its log is far too many for small drivers.
                 .config("spark.databricks.delta.snapshotPartitions", config.shufflePartitions())
                 .config("spark.sql.warehouse.dir", config.warehouseRoot())
-                .config("spark.sql.streaming.stopActiveRunOnRestart", "true");
+                .config("spark.sql.streaming.stopActiveRunOnRestart", "true")
+                // Each query gets its own pool (SchedulerPools): a slow gold batch does not hold up bronze.
+                .config("spark.scheduler.mode", "FAIR")
+                // Deduplication and session state live in RocksDB, off the heap and bounded, instead of in hash
+                // maps on the heap: an hour of event ids at thousands of events/s does not fit a small driver.
+                // Existing checkpoints keep the provider they were created with.
+                .config("spark.sql.streaming.stateStore.providerClass",
+                        "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider")
+                .config("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true")
+                .config("spark.sql.streaming.stateStore.rocksdb.boundedMemoryUsage", "true");
         // On Kubernetes the operator sets the master; locally the config does.
         if (System.getProperty("spark.master") == null && config.sparkMaster() != null && !config.sparkMaster().isBlank()) {
             b = b.master(config.sparkMaster());

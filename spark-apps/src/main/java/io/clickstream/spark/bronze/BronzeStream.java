@@ -1,6 +1,7 @@
 package io.clickstream.spark.bronze;
 
 import io.clickstream.spark.config.PipelineConfig;
+import io.clickstream.spark.runtime.SchedulerPools;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -26,7 +27,7 @@ public final class BronzeStream {
                 .option("maxOffsetsPerTrigger", config.maxOffsetsPerTrigger())
                 .option("includeHeaders", "true")
                 .load();
-        return BronzeTransform.apply(kafka)
+        return SchedulerPools.start(spark, QUERY_NAME, () -> BronzeTransform.apply(kafka)
                 .writeStream()
                 .queryName(QUERY_NAME)
                 .format("delta")
@@ -34,6 +35,6 @@ public final class BronzeStream {
                 .partitionBy("event_date")
                 .option("checkpointLocation", config.checkpoint(QUERY_NAME))
                 .trigger(Trigger.ProcessingTime(config.bronzeTrigger().toMillis()))
-                .start(BronzeTable.path(config));
+                .start(BronzeTable.path(config)));
     }
 }

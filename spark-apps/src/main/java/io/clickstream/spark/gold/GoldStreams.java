@@ -3,6 +3,7 @@ package io.clickstream.spark.gold;
 import io.clickstream.spark.config.Durations;
 import io.clickstream.spark.config.PipelineConfig;
 import io.clickstream.spark.metrics.PipelineMetrics;
+import io.clickstream.spark.runtime.SchedulerPools;
 import io.clickstream.spark.silver.SilverTables;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
@@ -38,26 +39,24 @@ public final class GoldStreams {
     public static StreamingQuery startSessions(SparkSession spark, PipelineConfig config, Trigger trigger)
             throws TimeoutException {
         GoldTables.ensure(spark, config);
-        return sessions(silverEvents(spark, config), config)
+        return SchedulerPools.start(spark, SESSIONS_QUERY, sessions(silverEvents(spark, config), config)
                 .writeStream()
                 .queryName(SESSIONS_QUERY)
                 .outputMode(OutputMode.Update())
                 .option("checkpointLocation", config.checkpoint(SESSIONS_QUERY))
                 .trigger(trigger)
-                .foreachBatch(new SessionsBatchWriter(config))
-                .start();
+                .foreachBatch(new SessionsBatchWriter(config)));
     }
 
     public static StreamingQuery startRollups(SparkSession spark, PipelineConfig config, PipelineMetrics metrics,
                                               Trigger trigger) throws TimeoutException {
         GoldTables.ensure(spark, config);
-        return silverEvents(spark, config)
+        return SchedulerPools.start(spark, ROLLUPS_QUERY, silverEvents(spark, config)
                 .writeStream()
                 .queryName(ROLLUPS_QUERY)
                 .option("checkpointLocation", config.checkpoint(ROLLUPS_QUERY))
                 .trigger(trigger)
-                .foreachBatch(new RollupBatchWriter(config, metrics))
-                .start();
+                .foreachBatch(new RollupBatchWriter(config, metrics)));
     }
 
     private static Dataset<Row> silverEvents(SparkSession spark, PipelineConfig config) {

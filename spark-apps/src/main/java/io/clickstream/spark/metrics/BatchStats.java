@@ -1,15 +1,20 @@
 package io.clickstream.spark.metrics;
 
+import io.clickstream.spark.silver.SilverUdfs;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static org.apache.spark.sql.functions.array_contains;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
@@ -23,27 +28,37 @@ public final class BatchStats {
     private BatchStats() {
     }
 
-    public static void reportSilver(Dataset<Row> checkedBatch, Dataset<Row> silverEvents, PipelineMetrics metrics) {
+    /**
+     * Data-quality counts of a checked (deduplicated) silver batch, in one pass over the cached batch: parse
+     * failures, quarantined rows and the rules they broke, late events, and bots among the clean rows.
+     */
+    public static void reportSilver(Dataset<Row> checkedBatch, List<String> ruleNames, PipelineMetrics metrics) {
         if (metrics == PipelineMetrics.NONE) {
             return;
         }
-        Row totals = checkedBatch.agg(
-                sum(when(col("parse_failed"), 1).otherwise(0)).as("parse_failed"),
-                sum(when(org.apache.spark.sql.functions.size(col("dq_violations")).gt(0), 1).otherwise(0)).as("quarantined"),
-                sum(when(col("is_late"), 1).otherwise(0)).as("late")).head();
-        long quarantined = totals.isNullAt(1) ? 0 : totals.getLong(1);
+        Column broken = size(col("dq_violations")).gt(0);
+        List<Column> counts = new ArrayList<>(List.of(
+                countIf(col("parse_failed")), countIf(broken), countIf(col("is_late")),
+                countIf(not(broken).and(SilverUdfs.USER_AGENT.apply(col("context.user_agent")).getField("is_bot")))));
+        ruleNames.forEach(rule -> counts.add(countIf(array_contains(col("dq_violations"), rule))));
+        Row totals = checkedBatch.agg(counts.get(0), counts.subList(1, counts.size()).toArray(Column[]::new)).head();
         Map<String, Long> perRule = new HashMap<>();
-        if (quarantined > 0) {
-            List<Row> rules = checkedBatch.select(explode(col("dq_violations")).as("rule"))
-                    .groupBy("rule").agg(count(lit(1))).collectAsList();
-            rules.forEach(r -> perRule.put(r.getString(0), r.getLong(1)));
+        for (int i = 0; i < ruleNames.size(); i++) {
+            long n = totals.getLong(4 + i);
+            if (n > 0) {
+                perRule.put(ruleNames.get(i), n);
+            }
         }
-        metrics.parseFailures(totals.isNullAt(0) ? 0 : totals.getLong(0));
-        metrics.quarantined(quarantined, perRule);
-        metrics.lateEvents(totals.isNullAt(2) ? 0 : totals.getLong(2));
-        Row bots = silverEvents.agg(sum(when(col("is_bot"), 1).otherwise(0))).head();
-        metrics.botEvents(bots.isNullAt(0) ? 0 : bots.getLong(0));
-        reportCommit("silver", silverEvents, metrics);
+        metrics.parseFailures(totals.getLong(0));
+        metrics.quarantined(totals.getLong(1), perRule);
+        metrics.lateEvents(totals.getLong(2));
+        metrics.botEvents(totals.getLong(3));
+        reportCommit("silver", checkedBatch.where(not(broken))
+                .select(col("received_ts").as("received_at"), col("event_ts").as("event_time")), metrics);
+    }
+
+    private static Column countIf(Column condition) {
+        return coalesce(sum(when(condition, 1L).otherwise(0L)), lit(0L));
     }
 
     public static void reportCommit(String layer, Dataset<Row> rows, PipelineMetrics metrics) {

@@ -71,6 +71,10 @@ public final class QualityRules {
                         .and(not(SilverUdfs.VALID_CURRENCY.apply(col("commerce.currency"))))));
     }
 
+    public static List<String> names(PipelineConfig config) {
+        return all(config).stream().map(Rule::name).toList();
+    }
+
     /** The names of the rules a row breaks, an empty array for a clean row. */
     public static Column violations(PipelineConfig config) {
         Column[] names = all(config).stream()

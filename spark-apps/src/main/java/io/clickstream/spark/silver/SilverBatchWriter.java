@@ -9,6 +9,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
+import static org.apache.spark.sql.functions.col;
+
 /** Writes one deduplicated micro-batch of checked bronze rows to the three silver tables. */
 public final class SilverBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
     private final PipelineConfig config;
@@ -21,21 +23,20 @@ public final class SilverBatchWriter implements VoidFunction2<Dataset<Row>, Long
 
     @Override
     public void call(Dataset<Row> checked, Long batchId) {
-        // The batch comes out of a stateful operator: compute it once, then write it three times.
+        // The batch comes out of a stateful operator: compute it once, then write from it three times.
         Dataset<Row> batch = checked.persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            Dataset<Row> events = SilverTransform.enrich(SilverTransform.valid(batch)).persist(StorageLevel.MEMORY_AND_DISK());
-            try {
-                // silver.events last: gold streams from it and then reads the product lines of the same batch
-                IdempotentWrites.append(SilverTransform.productLines(events),
-                        SilverTables.path(config, SilverTables.PRODUCT_EVENTS), "silver-product-events", batchId);
-                IdempotentWrites.append(SilverTransform.quarantine(SilverTransform.invalid(batch)),
-                        SilverTables.path(config, SilverTables.QUARANTINE), "silver-quarantine", batchId);
-                IdempotentWrites.append(events, SilverTables.path(config, SilverTables.EVENTS), "silver-events", batchId);
-                BatchStats.reportSilver(batch, events, metrics);
-            } finally {
-                events.unpersist();
-            }
+            Dataset<Row> valid = SilverTransform.valid(batch);
+            // Product lines enrich only the commerce rows again: cheaper than caching every enriched event.
+            Dataset<Row> commerce = SilverTransform.enrich(valid.where(col("commerce.products").isNotNull()));
+            // silver.events last: gold streams from it and then reads the product lines of the same batch
+            IdempotentWrites.append(SilverTransform.productLines(commerce),
+                    SilverTables.path(config, SilverTables.PRODUCT_EVENTS), "silver-product-events", batchId);
+            IdempotentWrites.append(SilverTransform.quarantine(SilverTransform.invalid(batch)),
+                    SilverTables.path(config, SilverTables.QUARANTINE), "silver-quarantine", batchId);
+            IdempotentWrites.append(SilverTransform.enrich(valid),
+                    SilverTables.path(config, SilverTables.EVENTS), "silver-events", batchId);
+            BatchStats.reportSilver(batch, QualityRules.names(config), metrics);
         } finally {
             batch.unpersist();
         }

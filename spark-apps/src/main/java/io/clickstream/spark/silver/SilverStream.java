@@ -4,6 +4,7 @@ import io.clickstream.spark.bronze.BronzeTable;
 import io.clickstream.spark.config.Durations;
 import io.clickstream.spark.config.PipelineConfig;
 import io.clickstream.spark.metrics.PipelineMetrics;
+import io.clickstream.spark.runtime.SchedulerPools;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -33,13 +34,12 @@ public final class SilverStream {
         BronzeTable.ensure(spark, config);
         SilverTables.ensure(spark, config);
         Dataset<Row> bronze = spark.readStream().format("delta").load(BronzeTable.path(config));
-        return deduplicate(SilverTransform.check(bronze, config), config)
+        return SchedulerPools.start(spark, QUERY_NAME, deduplicate(SilverTransform.check(bronze, config), config)
                 .writeStream()
                 .queryName(QUERY_NAME)
                 .option("checkpointLocation", config.checkpoint(QUERY_NAME))
                 .trigger(trigger)
-                .foreachBatch(new SilverBatchWriter(config, metrics))
-                .start();
+                .foreachBatch(new SilverBatchWriter(config, metrics)));
     }
 
     public static Dataset<Row> deduplicate(Dataset<Row> checked, PipelineConfig config) {

@@ -58,6 +58,8 @@ public final class PipelineBench {
     private static void backlog(long n, KafkaBroker kafka, Path config, Path dir, int port) throws Exception {
         long sent = produce(kafka, n, 0, Long.MAX_VALUE);
         System.out.printf("backlog: %d events in Kafka%n", sent);
+        double ceiling = bare(config, dir);
+        System.out.printf("%-14s %,.0f events/s (bare Kafka → Delta append, the ceiling)%n", "bare", ceiling);
         PipelineProcess p = PipelineProcess.start("io.clickstream.spark.app.AllLayersJob", config, dir.resolve("driver.log"));
         Map<String, Long> firstSeen = new LinkedHashMap<>();
         Map<String, Long> doneAt = new LinkedHashMap<>();
@@ -78,12 +80,28 @@ public final class PipelineBench {
         long t0 = firstSeen.getOrDefault("bronze", start);
         for (String q : QUERIES) {
             Long done = doneAt.get(q);
+            double rate = done == null ? 0 : sent * 1000.0 / Math.max(1, done - t0);
             System.out.printf("%-14s %s%n", q, done == null ? "did not finish"
-                    : String.format("%,.0f events/s (all %d read %.1f s after the first bronze batch)",
-                    sent * 1000.0 / Math.max(1, done - t0), sent, (done - t0) / 1000.0));
+                    : String.format("%,.0f events/s = %.2f × bare (all %d read %.1f s after the first bronze batch)",
+                    rate, rate / ceiling, sent, (done - t0) / 1000.0));
         }
         System.out.println(rss(p));
         p.terminate();
+    }
+
+    /** Runs {@link BareKafkaToDelta} over the same backlog in its own driver: events/s from its first batch. */
+    private static double bare(Path config, Path dir) throws Exception {
+        Path log = dir.resolve("bare.log");
+        PipelineProcess p = PipelineProcess.start(BareKafkaToDelta.class.getName(), config, log);
+        long start = System.currentTimeMillis();
+        while (p.isAlive() && System.currentTimeMillis() - start < 900_000) {
+            Thread.sleep(500);
+        }
+        Matcher m = Pattern.compile("^BARE (\\d+) (\\d+)$", Pattern.MULTILINE).matcher(Files.readString(log));
+        if (p.isAlive() || !m.find()) {
+            throw new IllegalStateException("the bare query did not finish; see " + log);
+        }
+        return Long.parseLong(m.group(1)) * 1000.0 / Math.max(1, Long.parseLong(m.group(2)));
     }
 
     private static void rate(int perSecond, int seconds, KafkaBroker kafka, Path config, Path dir, int port) throws Exception {

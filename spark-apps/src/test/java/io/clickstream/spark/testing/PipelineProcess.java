@@ -20,9 +20,11 @@ public final class PipelineProcess {
         String classpath = target.resolve("classes") + java.io.File.pathSeparator + target.resolve("test-classes")
                 + java.io.File.pathSeparator + Files.readString(classpathFile).trim();
         Path tmp = target.resolve("tmp");
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + System.getProperty("clickstream.jvm.args"), System.getProperty("clickstream.driver.heap", "-Xmx1g"), "-Djava.io.tmpdir=" + tmp,
-                "-cp", classpath, mainClass, "--config", configFile.toString());
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + System.getProperty("clickstream.jvm.args")));
+        // Heap and any further driver JVM options (e.g. a flight recording for the benchmark), space-separated.
+        cmd.addAll(List.of(System.getProperty("clickstream.driver.heap", "-Xmx1g").trim().split("\\s+")));
+        cmd.addAll(List.of("-Djava.io.tmpdir=" + tmp, "-cp", classpath, mainClass, "--config", configFile.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
