@@ -22,7 +22,7 @@ public final class AllLayersJob {
                     BronzeTable.ensure(spark, config);
                     GoldTables.ensure(spark, config);
                     List<StreamingQuery> queries = new ArrayList<>();
-                    queries.add(BronzeStream.start(spark, config));
+                    queries.add(BronzeStream.start(spark, config, metrics));
                     queries.add(SilverStream.start(spark, config, metrics));
                     queries.addAll(GoldStreams.start(spark, config, metrics));
                     return queries;

@@ -11,6 +11,6 @@ public final class BronzeJob {
 
     public static void main(String[] args) {
         new StreamingApp("bronze", "Streams the events topic into bronze.events (raw, parsed, partitioned by date).",
-                (spark, config, metrics) -> List.of(BronzeStream.start(spark, config))).main(args);
+                (spark, config, metrics) -> List.of(BronzeStream.start(spark, config, metrics))).main(args);
     }
 }

@@ -1,6 +1,7 @@
 package io.clickstream.spark.bronze;
 
 import io.clickstream.spark.config.PipelineConfig;
+import io.clickstream.spark.metrics.PipelineMetrics;
 import io.clickstream.spark.runtime.SchedulerPools;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -10,14 +11,15 @@ import org.apache.spark.sql.streaming.Trigger;
 
 import java.util.concurrent.TimeoutException;
 
-/** Kafka → {@code bronze.events}. The Delta sink records each batch id, so a replayed batch is not written twice. */
+/** Kafka → {@code bronze.events}: each micro-batch appended once, even when replayed (see {@link BronzeBatchWriter}). */
 public final class BronzeStream {
     public static final String QUERY_NAME = "bronze";
 
     private BronzeStream() {
     }
 
-    public static StreamingQuery start(SparkSession spark, PipelineConfig config) throws TimeoutException {
+    public static StreamingQuery start(SparkSession spark, PipelineConfig config, PipelineMetrics metrics)
+            throws TimeoutException {
         BronzeTable.ensure(spark, config);
         Dataset<Row> kafka = spark.readStream()
                 .format("kafka")
@@ -30,11 +32,9 @@ public final class BronzeStream {
         return SchedulerPools.start(spark, QUERY_NAME, () -> BronzeTransform.apply(kafka)
                 .writeStream()
                 .queryName(QUERY_NAME)
-                .format("delta")
-                .outputMode("append")
-                .partitionBy("event_date")
                 .option("checkpointLocation", config.checkpoint(QUERY_NAME))
                 .trigger(Trigger.ProcessingTime(config.bronzeTrigger().toMillis()))
-                .start(BronzeTable.path(config)));
+                .foreachBatch(new BronzeBatchWriter(config, metrics))
+                .start());
     }
 }

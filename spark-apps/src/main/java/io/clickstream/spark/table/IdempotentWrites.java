@@ -16,12 +16,28 @@ public final class IdempotentWrites {
     }
 
     public static void append(Dataset<Row> rows, String path, String writer, long batchId) {
+        write(rows, path, appId(rows, writer), batchId);
+    }
+
+    private static void write(Dataset<Row> rows, String path, String appId, long batchId) {
         rows.write()
                 .format("delta")
                 .mode(SaveMode.Append)
-                .option("txnAppId", appId(rows, writer))
+                .option("txnAppId", appId)
                 .option("txnVersion", batchId)
                 .save(path);
+    }
+
+    /**
+     * The same, under the transaction id Delta's own streaming sink uses (the bare query id), for a table that
+     * such a sink may have written before.
+     */
+    public static void appendAsStreamingSink(Dataset<Row> rows, String path, long batchId) {
+        String queryId = rows.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY);
+        if (queryId == null) {
+            throw new IllegalStateException("not inside a streaming micro-batch: no query id");
+        }
+        write(rows, path, queryId, batchId);
     }
 
     /** Scoped to the query id, so a new checkpoint (batch ids from 0 again) is never mistaken for a replay. */

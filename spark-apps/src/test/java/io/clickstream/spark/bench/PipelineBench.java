@@ -115,7 +115,7 @@ public final class PipelineBench {
         Thread.sleep(20_000);
         String after = scrape(port);
         System.out.printf("sent %d%n", sent);
-        for (String layer : new String[] {"silver", "gold"}) {
+        for (String layer : new String[] {"bronze", "silver", "gold"}) {
             System.out.printf("%-7s p50 %s s  p95 %s s%n", layer, quantile(before, after, layer, 0.5),
                     quantile(before, after, layer, 0.95));
         }

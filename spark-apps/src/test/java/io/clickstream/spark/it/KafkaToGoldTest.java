@@ -66,7 +66,7 @@ class KafkaToGoldTest {
             GoldTables.ensure(spark, config);
             List<StreamingQuery> queries = new ArrayList<>();
             try {
-                queries.add(BronzeStream.start(spark, config));
+                queries.add(BronzeStream.start(spark, config, metrics));
                 queries.add(SilverStream.start(spark, config, metrics));
                 queries.addAll(GoldStreams.start(spark, config, metrics));
 
@@ -96,6 +96,8 @@ class KafkaToGoldTest {
                     .contains("clickstream_quality_rule_violations_total{rule=\"parse_failure\"} 1.0")
                     .contains("clickstream_parse_failures_total 1.0")
                     .contains("clickstream_duplicates_removed_total 1.0")
+                    .contains("clickstream_end_to_end_latency_seconds_bucket{layer=\"bronze\"")
+                    .contains("clickstream_freshness_seconds{layer=\"bronze\"}")
                     .contains("clickstream_end_to_end_latency_seconds_bucket{layer=\"silver\"")
                     .contains("clickstream_end_to_end_latency_seconds_count{layer=\"gold\"}")
                     .contains("clickstream_freshness_seconds{layer=\"gold\"}");
