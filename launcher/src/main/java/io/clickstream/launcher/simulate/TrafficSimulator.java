@@ -52,6 +52,10 @@ public final class TrafficSimulator {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
+    private final List<String> duplicatedIds = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final AtomicLong invalidSent = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
+    private final Map<String, AtomicLong> responses = new ConcurrentHashMap<>();
 
     public TrafficSimulator(Settings settings, PrintStream out) {
         this.settings = settings;
@@ -78,6 +82,7 @@ public final class TrafficSimulator {
                     // A client retry: the same event id again in a later batch of the same visitor.
                     due.get(e.visitor()).add(e);
                     duplicates.incrementAndGet();
+                    duplicatedIds.add(e.event().eventId());
                 }
             }
             due.forEach(this::sendInOrder);
@@ -110,11 +115,20 @@ public final class TrafficSimulator {
         requests.incrementAndGet();
         if (attempt == 0) {
             sent.addAndGet(batch.size());
+        } else {
+            retried.incrementAndGet();
         }
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                 .handle((response, error) -> {
                     inFlight.release();
                     int status = error != null ? -1 : response.statusCode();
+                    responses.computeIfAbsent(status == -1 ? "error" : Integer.toString(status), k -> new AtomicLong())
+                            .incrementAndGet();
+                    if (status == 202 || status == 400 || status == 503) {
+                        // The gateway validated every event of this request (and counted each refusal) before it
+                        // answered; a 503 comes after validation, when Kafka did not acknowledge in time.
+                        invalidSent.addAndGet(batch.stream().filter(e -> e.kind() == PlannedEvent.Kind.GATEWAY_INVALID).count());
+                    }
                     if (status == 202 || status == 400) {
                         recordAccepted(batch, response.body());
                         return CompletableFuture.<Void>completedFuture(null);
@@ -223,9 +237,16 @@ public final class TrafficSimulator {
             }
         }
         long acceptedCount = plan.stream().filter(e -> accepted.contains(e.event().eventId())).count();
+        long duplicatesAccepted;
+        synchronized (duplicatedIds) {
+            duplicatesAccepted = duplicatedIds.stream().filter(accepted::contains).count();
+        }
+        Map<String, Long> byStatus = new java.util.TreeMap<>();
+        responses.forEach((status, n) -> byStatus.put(status, n.get()));
         return new GroundTruth(settings.seed(), settings.rate(), settings.durationSeconds(), requests.get(), sent.get(),
                 duplicates.get(), rejected, acceptedCount, quarantined, acceptedCount - quarantined, tooLate,
-                visitors.size(), bots.size(), botEvents, sessions, byType, funnel, orders, GroundTruth.sorted(revenue), total);
+                visitors.size(), bots.size(), botEvents, sessions, byType, funnel, orders, GroundTruth.sorted(revenue), total,
+                invalidSent.get(), duplicatesAccepted, retried.get(), byStatus);
     }
 
     public static void write(GroundTruth truth, java.nio.file.Path file) throws IOException {

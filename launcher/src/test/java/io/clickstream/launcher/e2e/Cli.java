@@ -32,6 +32,7 @@ final class Cli {
         cmd.addAll(stackFlags);
         cmd.addAll(List.of(args).subList(1, args.length));
         Path out = Files.createTempFile(dataDir.getParent(), "cli-", ".out");
+        long started = System.nanoTime();
         Process p = new ProcessBuilder(cmd).directory(home.toFile())
                 .redirectOutput(out.toFile())
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -41,7 +42,8 @@ final class Cli {
             throw new IllegalStateException("./clickstream " + String.join(" ", args) + " did not finish in " + timeoutSeconds + " s; see " + log);
         }
         String stdout = Files.readString(out, StandardCharsets.UTF_8);
-        Files.writeString(log, "$ ./clickstream " + String.join(" ", args) + "\n" + stdout, StandardCharsets.UTF_8,
+        Files.writeString(log, "$ ./clickstream " + String.join(" ", args) + "\n" + stdout
+                + String.format("(exit %d after %.1f s)%n", p.exitValue(), (System.nanoTime() - started) / 1e9), StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         return new Result(p.exitValue(), stdout);
     }

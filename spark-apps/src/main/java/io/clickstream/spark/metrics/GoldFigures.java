@@ -61,7 +61,10 @@ public final class GoldFigures implements AutoCloseable {
             // the newest minute is still filling: report the one before it
             Dataset<Row> lastComplete = pages.where(col("window_start").lt(newestMinute.getTimestamp(0)));
             Row minute = lastComplete.agg(max("window_start")).head();
-            if (!minute.isNullAt(0)) {
+            if (minute.isNullAt(0)) {
+                // only the first minute so far: nothing complete yet, which is zero rather than no series
+                metrics.business.labelValues("page_views_last_minute").set(0);
+            } else {
                 Dataset<Row> inMinute = lastComplete.where(col("window_start").equalTo(minute.getTimestamp(0)));
                 metrics.business.labelValues("page_views_last_minute").set(sum(inMinute, "page_views"));
                 List<Row> top = inMinute.groupBy("page_path").sum("page_views")
@@ -84,7 +87,9 @@ public final class GoldFigures implements AutoCloseable {
         if (!newestRevenue.isNullAt(0)) {
             Dataset<Row> before = revenue.where(col("window_start").lt(newestRevenue.getTimestamp(0)));
             Row w = before.agg(max("window_start")).head();
-            if (!w.isNullAt(0)) {
+            if (w.isNullAt(0)) {
+                metrics.business.labelValues("revenue_last_5m").set(0);
+            } else {
                 metrics.business.labelValues("revenue_last_5m")
                         .set(sum(before.where(col("window_start").equalTo(w.getTimestamp(0))), "revenue"));
             }
