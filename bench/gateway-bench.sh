@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 DURATION=${DURATION:-20}
-GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms64m -Xmx160m -XX:+UseParallelGC}
+# The production flags (ingest-gateway/README.md, the launcher's LocalStack.GATEWAY_JAVA_OPTS).
+GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms64m -Xmx112m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:MaxDirectMemorySize=64m}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 
 WORK=$(mktemp -d /tmp/clickstream-bench.XXXXXX)
@@ -40,7 +41,7 @@ java -Xmx160m -cp "$BENCH_CP" bench/BareHttpServer.java "$BARE_PORT" > "$WORK/ba
 BARE_PID=$!
 PIDS+=($BARE_PID)
 # shellcheck disable=SC2086
-java $GATEWAY_JAVA_OPTS -Dquarkus.http.port="$GW_PORT" -Dquarkus.http.host=127.0.0.1 -Dkafka.bootstrap.servers="$BOOTSTRAP" \
+MALLOC_ARENA_MAX=2 java $GATEWAY_JAVA_OPTS -Dquarkus.http.port="$GW_PORT" -Dquarkus.http.host=127.0.0.1 -Dkafka.bootstrap.servers="$BOOTSTRAP" \
   -Dclickstream.sites.bench.write-key=bench-write-key -Dclickstream.rate-limit.enabled=false \
   -jar ingest-gateway/target/quarkus-app/quarkus-run.jar > "$WORK/gateway.log" 2>&1 &
 GW_PID=$!

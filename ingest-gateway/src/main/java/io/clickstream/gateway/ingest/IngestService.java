@@ -1,9 +1,12 @@
 package io.clickstream.gateway.ingest;
 
 import io.clickstream.contract.DeadLetter;
+import io.quarkus.arc.ClientProxy;
 import io.clickstream.gateway.config.GatewayConfig;
 import io.clickstream.gateway.metrics.GatewayMetrics;
 import io.clickstream.gateway.privacy.ClientIp;
+import io.clickstream.gateway.publishing.AckDeadlines;
+import io.clickstream.gateway.publishing.Acks;
 import io.clickstream.gateway.publishing.EventPublisher;
 import io.clickstream.gateway.ratelimit.RateLimiter;
 import io.clickstream.gateway.site.SiteRegistry;
@@ -12,8 +15,7 @@ import io.clickstream.gateway.validation.EventValidator;
 import io.clickstream.gateway.validation.RejectReason;
 import io.clickstream.gateway.validation.Rejection;
 import io.clickstream.gateway.validation.ValidEvent;
-import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
@@ -22,6 +24,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -29,7 +32,7 @@ import java.util.function.Function;
  * type and size, validate each event, publish the accepted ones and dead-letter the refused ones, and answer
  * only after Kafka has acknowledged all of it.
  */
-@ApplicationScoped
+@Singleton
 public class IngestService {
     private static final Logger LOG = Logger.getLogger(IngestService.class);
     private static final int MAX_DEAD_LETTER_PAYLOAD = 65_536;
@@ -37,27 +40,34 @@ public class IngestService {
     private final SiteRegistry sites;
     private final RateLimiter rateLimiter;
     private final EventValidator validator;
-    private final EventPublisher publisher;
+    private final EventPublisher publisherProxy;
+    /** The bean itself, not its client proxy: resolved on first use, once the messaging channels are connected. */
+    private volatile EventPublisher publisher;
     private final GatewayMetrics metrics;
     private final ClientIp clientIp;
     private final GatewayConfig config;
+    private final AckDeadlines deadlines;
 
     public IngestService(SiteRegistry sites, RateLimiter rateLimiter, EventValidator validator, EventPublisher publisher,
-                         GatewayMetrics metrics, ClientIp clientIp, GatewayConfig config) {
+                         GatewayMetrics metrics, ClientIp clientIp, GatewayConfig config, AckDeadlines deadlines) {
+        this.deadlines = deadlines;
         this.sites = sites;
         this.rateLimiter = rateLimiter;
         this.validator = validator;
-        this.publisher = publisher;
+        this.publisherProxy = publisher;
         this.metrics = metrics;
         this.clientIp = clientIp;
         this.config = config;
     }
 
     /**
-     * Runs the whole pipeline. {@code reader} turns the body into events for this endpoint's format; it runs only
-     * after the request is authenticated, allowed and within the size limit.
+     * Runs the whole pipeline and hands the outcome to {@code answer}, exactly once: right away for a request refused
+     * before anything is sent, otherwise once Kafka has acknowledged every record (or failed, or the publish timeout
+     * passed) &mdash; then on the producer's I/O thread or the deadline sweeper, so {@code answer} must hop back to
+     * the request's own thread itself. {@code reader} turns the body into events for this endpoint's format; it runs
+     * only after the request is authenticated, allowed and within the size limit.
      */
-    public Uni<IngestOutcome> ingest(IngestRequest request, byte[] body, Function<byte[], Readout> reader) {
+    public void ingest(IngestRequest request, byte[] body, Function<byte[], Readout> reader, Consumer<IngestOutcome> answer) {
         Instant receivedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         int size = body == null ? 0 : body.length;
         metrics.payload(size);
@@ -66,43 +76,59 @@ public class IngestService {
         if (ipWait > 0) {
             metrics.rateLimited("ip");
             metrics.rejected(GatewayMetrics.UNKNOWN_SITE, RejectReason.RATE_LIMITED, 1);
-            return done(refuse(RejectReason.RATE_LIMITED, "too many requests from this address", ipWait));
+            answer.accept(refuse(RejectReason.RATE_LIMITED, "too many requests from this address", ipWait));
+            return;
         }
-        Site site = sites.byWriteKey(request.writeKey()).orElse(null);
+        Site site = sites.site(request.writeKey());
         if (site == null) {
             metrics.rejected(GatewayMetrics.UNKNOWN_SITE, RejectReason.UNAUTHORIZED, 1);
-            return done(refuse(RejectReason.UNAUTHORIZED, request.writeKey() == null
+            answer.accept(refuse(RejectReason.UNAUTHORIZED, request.writeKey() == null
                     ? "missing write key: send it as the HTTP Basic user name, an X-Write-Key header or a writeKey query parameter"
                     : "unknown write key", 0));
+            return;
         }
         if (!site.allowsOrigin(request.origin())) {
             metrics.rejected(site.id(), RejectReason.ORIGIN_NOT_ALLOWED, 1);
-            return done(refuse(RejectReason.ORIGIN_NOT_ALLOWED, "origin " + request.origin() + " is not allowed for this site", 0));
+            answer.accept(refuse(RejectReason.ORIGIN_NOT_ALLOWED, "origin " + request.origin() + " is not allowed for this site", 0));
+            return;
         }
         if (!acceptedMediaType(request.contentType())) {
-            return refuseWhole(site, request, receivedAt, body, Rejection.of(RejectReason.UNSUPPORTED_MEDIA_TYPE,
-                    "content type " + request.contentType() + " is not supported: send application/json or text/plain"));
+            refuseWhole(site, request, receivedAt, body, Rejection.of(RejectReason.UNSUPPORTED_MEDIA_TYPE,
+                    "content type " + request.contentType() + " is not supported: send application/json or text/plain"), answer);
+            return;
         }
         if (size > config.limits().maxBodyBytes()) {
-            return refuseWhole(site, request, receivedAt, body, Rejection.of(RejectReason.BODY_TOO_LARGE,
-                    "body of " + size + " bytes exceeds the limit of " + config.limits().maxBodyBytes()));
+            refuseWhole(site, request, receivedAt, body, Rejection.of(RejectReason.BODY_TOO_LARGE,
+                    "body of " + size + " bytes exceeds the limit of " + config.limits().maxBodyBytes()), answer);
+            return;
         }
         Readout readout = reader.apply(body);
         if (readout.rejection() != null) {
-            return refuseWhole(site, request, receivedAt, body, readout.rejection());
+            refuseWhole(site, request, receivedAt, body, readout.rejection(), answer);
+            return;
         }
         List<RawEvent> raw = readout.events();
         if (raw.size() > config.limits().maxEventsPerBatch()) {
-            return refuseWhole(site, request, receivedAt, body, Rejection.of(RejectReason.TOO_MANY_EVENTS,
-                    raw.size() + " events exceed the limit of " + config.limits().maxEventsPerBatch() + " per request"));
+            refuseWhole(site, request, receivedAt, body, Rejection.of(RejectReason.TOO_MANY_EVENTS,
+                    raw.size() + " events exceed the limit of " + config.limits().maxEventsPerBatch() + " per request"), answer);
+            return;
         }
         long siteWait = rateLimiter.checkSite(site.id(), raw.size());
         if (siteWait > 0) {
             metrics.rateLimited("site");
             metrics.rejected(site.id(), RejectReason.RATE_LIMITED, raw.size());
-            return done(refuse(RejectReason.RATE_LIMITED, "this site sends more events than its rate limit", siteWait));
+            answer.accept(refuse(RejectReason.RATE_LIMITED, "this site sends more events than its rate limit", siteWait));
+            return;
         }
-        return validateAndPublish(site, request, receivedAt, raw);
+        validateAndPublish(site, request, receivedAt, raw, answer);
+    }
+
+    private EventPublisher publisher() {
+        EventPublisher p = publisher;
+        if (p == null) {
+            p = publisher = ClientProxy.unwrap(publisherProxy);
+        }
+        return p;
     }
 
     /** What an endpoint's reader made of the body: events, or one rejection for the whole body. */
@@ -116,69 +142,77 @@ public class IngestService {
         }
     }
 
-    private Uni<IngestOutcome> validateAndPublish(Site site, IngestRequest request, Instant receivedAt, List<RawEvent> raw) {
+    private void validateAndPublish(Site site, IngestRequest request, Instant receivedAt, List<RawEvent> raw,
+                                    Consumer<IngestOutcome> answer) {
         metrics.received(site.id(), raw.size());
         String ip = clientIp.anonymize(request.clientIp());
-        List<ValidEvent> accepted = new ArrayList<>(raw.size());
-        List<IngestResponse.Error> errors = new ArrayList<>();
-        List<Uni<Void>> sends = new ArrayList<>(2);
-        List<DeadLetter> letters = new ArrayList<>();
-        for (RawEvent event : raw) {
+        String receivedAtText = EventValidator.format(receivedAt);
+        int n = raw.size();
+        List<ValidEvent> accepted = new ArrayList<>(n);
+        List<IngestResponse.Error> errors = null;
+        List<DeadLetter> letters = null;
+        for (int i = 0; i < n; i++) {
+            RawEvent event = raw.get(i);
             Rejection rejection = event.rejection();
             if (rejection == null) {
-                EventValidator.Result result = validator.validate(event.node(), site, receivedAt, ip);
+                EventValidator.Result result = validator.validate(event.node(), site, receivedAt, receivedAtText, ip);
                 if (result.event() != null) {
                     accepted.add(result.event());
                     continue;
                 }
                 rejection = result.rejection();
             }
+            if (errors == null) {
+                errors = new ArrayList<>();
+                letters = new ArrayList<>();
+            }
             errors.add(new IngestResponse.Error(event.index(), rejection.reason().code(), rejection.message()));
             metrics.rejected(site.id(), rejection.reason(), 1);
             letters.add(deadLetter(site, request, receivedAt, event.index(), rejection, event.raw()));
         }
-        sends.add(publisher.publish(accepted));
-        for (DeadLetter letter : letters) {
-            sends.add(publisher.deadLetter(letter).invoke(() -> metrics.deadLettered(site.id(), RejectReason.valueOf(
-                    letter.reason().toUpperCase(Locale.ROOT)))));
-        }
         int acceptedCount = accepted.size();
-        int rejectedCount = errors.size();
-        return awaitAcks(request, sends).map(ok -> {
+        List<IngestResponse.Error> errorList = errors == null ? List.of() : errors;
+        Acks acks = deadlines.track((ok, failure) -> {
             if (!ok) {
-                return unavailable(request);
+                answer.accept(unavailable(request, failure));
+                return;
             }
             metrics.accepted(site.id(), acceptedCount);
-            int status = acceptedCount == 0 && rejectedCount > 0 ? statusFor(errors) : 202;
-            return new IngestOutcome(status, new IngestResponse(acceptedCount, rejectedCount, errors, null));
+            int status = acceptedCount == 0 && !errorList.isEmpty() ? statusFor(errorList) : 202;
+            answer.accept(new IngestOutcome(status, new IngestResponse(acceptedCount, errorList.size(), errorList, null)));
         });
+        EventPublisher publisher = publisher();
+        try {
+            publisher.publish(accepted, acks);
+            if (letters != null) {
+                for (DeadLetter letter : letters) {
+                    RejectReason reason = RejectReason.valueOf(letter.reason().toUpperCase(Locale.ROOT));
+                    publisher.deadLetter(letter, acks, () -> metrics.deadLettered(site.id(), reason));
+                }
+            }
+        } finally {
+            acks.arm();
+        }
     }
 
-    private Uni<IngestOutcome> refuseWhole(Site site, IngestRequest request, Instant receivedAt, byte[] body, Rejection rejection) {
+    private void refuseWhole(Site site, IngestRequest request, Instant receivedAt, byte[] body, Rejection rejection,
+                             Consumer<IngestOutcome> answer) {
         metrics.rejected(site.id(), rejection.reason(), 1);
         String raw = body == null ? "" : new String(body, 0, Math.min(body.length, MAX_DEAD_LETTER_PAYLOAD), StandardCharsets.UTF_8);
         DeadLetter letter = deadLetter(site, request, receivedAt, null, rejection, raw);
-        return awaitAcks(request, List.of(publisher.deadLetter(letter))).map(ok -> {
-            if (!ok) {
-                return unavailable(request);
-            }
-            metrics.deadLettered(site.id(), rejection.reason());
-            return refuse(rejection.reason(), rejection.message(), 0);
-        });
+        Acks acks = deadlines.track((ok, failure) -> answer.accept(ok
+                ? refuse(rejection.reason(), rejection.message(), 0)
+                : unavailable(request, failure)));
+        try {
+            publisher().deadLetter(letter, acks, () -> metrics.deadLettered(site.id(), rejection.reason()));
+        } finally {
+            acks.arm();
+        }
     }
 
-    /** True when every send was acknowledged in time; false (503) on a Kafka failure, a full buffer or a timeout. */
-    private Uni<Boolean> awaitAcks(IngestRequest request, List<Uni<Void>> sends) {
-        Uni<Void> all = sends.size() == 1 ? sends.get(0) : Uni.join().all(sends).andCollectFailures().replaceWithVoid();
-        return all.ifNoItem().after(config.kafka().publishTimeout()).fail()
-                .onItem().transform(x -> true)
-                .onFailure().recoverWithItem(failure -> {
-                    LOG.debugf("publish failed for %s: %s", request.endpoint(), failure.toString());
-                    return false;
-                });
-    }
-
-    private IngestOutcome unavailable(IngestRequest request) {
+    /** A Kafka failure, a full buffer or a timeout ({@code failure} null): 503 with Retry-After. */
+    private IngestOutcome unavailable(IngestRequest request, Throwable failure) {
+        LOG.debugf("publish failed for %s: %s", request.endpoint(), failure == null ? "timed out" : failure.toString());
         metrics.unavailable(request.endpoint());
         int retry = config.kafka().retryAfterSeconds();
         return new IngestOutcome(503, IngestResponse.failure("unavailable",
@@ -198,15 +232,12 @@ public class IngestService {
         return new IngestOutcome(reason.status(), IngestResponse.failure(reason.code(), message), (int) retryAfter);
     }
 
-    private static Uni<IngestOutcome> done(IngestOutcome outcome) {
-        return Uni.createFrom().item(outcome);
-    }
-
     static boolean acceptedMediaType(String contentType) {
         if (contentType == null) {
             return true; // curl -d without -H and some beacons: read it as JSON
         }
-        String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
         return type.equals("application/json") || type.equals("text/plain") || type.isEmpty();
     }
 }

@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The gateway's own metrics (Micrometer, exported at /q/metrics). Labels are bounded: site ids come from the
  * configured registry (unknown keys are labelled "unknown"), reasons from {@link RejectReason}.
  */
-@ApplicationScoped
+@Singleton
 public class GatewayMetrics {
     public static final String UNKNOWN_SITE = "unknown";
 
@@ -46,6 +46,14 @@ public class GatewayMetrics {
                 .publishPercentileHistogram()
                 .serviceLevelObjectives(1024, 4096, 16384, 65536, 262144, 524288)
                 .register(registry);
+        // At zero from the start, so the 503/429 panels and the Kafka-unavailable alert have a series to work on
+        // before the first refusal (the endpoint and scope names are the ones the routes and the limiter use).
+        for (String endpoint : new String[] {"events", "pixel", "segment"}) {
+            counter("clickstream_gateway_unavailable_total", "endpoint", endpoint, null, null);
+        }
+        for (String scope : new String[] {"ip", "site"}) {
+            counter("clickstream_gateway_rate_limited_total", "scope", scope, null, null);
+        }
     }
 
     public void received(String site, int events) {

@@ -1,7 +1,7 @@
 package io.clickstream.gateway.privacy;
 
 import io.clickstream.gateway.config.GatewayConfig;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -11,7 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** Turns the raw client IP into what may be kept: truncated (IPv4 /24, IPv6 /48), a salted hash, or nothing. */
-@ApplicationScoped
+@Singleton
 public class ClientIp {
     private final GatewayConfig.IpMode mode;
     private final byte[] salt;

@@ -5,7 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.clickstream.gateway.config.GatewayConfig;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * Token buckets (Bucket4j) per client IP (one token per request) and per site (one token per event).
  * IP buckets live in memory only and expire when idle; the raw IP is never written anywhere.
  */
-@ApplicationScoped
+@Singleton
 public class RateLimiter {
     private final GatewayConfig.RateLimit config;
     private final Cache<String, Bucket> perIp = Caffeine.newBuilder()

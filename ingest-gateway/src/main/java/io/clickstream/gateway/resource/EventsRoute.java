@@ -44,20 +44,24 @@ public class EventsRoute {
 
     void handle(RoutingContext rc) {
         Timer.Sample timer = http.start();
-        IngestRequest request = http.request(ENDPOINT, rc);
-        String userAgent = rc.request().getHeader("User-Agent");
-        ingest.ingest(request, IngestHttp.body(rc), body -> read(body, userAgent)).subscribe().with(
-                outcome -> http.respond(rc, ENDPOINT, timer, outcome, 202),
-                error -> http.fail(rc, ENDPOINT, timer, error));
+        try {
+            IngestRequest request = http.request(ENDPOINT, rc);
+            String userAgent = rc.request().getHeader("User-Agent");
+            ingest.ingest(request, IngestHttp.body(rc), body -> read(body, userAgent), http.answer(rc, ENDPOINT, timer, 202));
+        } catch (RuntimeException e) {
+            http.fail(rc, ENDPOINT, timer, e);
+        }
     }
 
     private Readout read(byte[] body, String userAgent) {
-        BodyReader.Read read = BodyReader.read(json, body);
-        if (read instanceof BodyReader.Refused refused) {
-            return Readout.refused(refused.rejection());
+        BodyReader.Events read = BodyReader.readEvents(json, body, maxEventBytes);
+        if (read.rejection() != null) {
+            return Readout.refused(read.rejection());
         }
-        List<RawEvent> events = BodyReader.events(((BodyReader.Tree) read).node(), maxEventBytes);
-        events.forEach(e -> fillUserAgent(e.node(), userAgent));
+        List<RawEvent> events = read.events();
+        for (int i = 0, n = events.size(); i < n; i++) {
+            fillUserAgent(events.get(i).node(), userAgent);
+        }
         return Readout.of(events);
     }
 

@@ -2,6 +2,7 @@ package io.clickstream.gateway.resource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.clickstream.gateway.config.GatewayConfig;
 import io.clickstream.gateway.ingest.IngestOutcome;
 import io.clickstream.gateway.ingest.IngestRequest;
@@ -9,29 +10,38 @@ import io.clickstream.gateway.ingest.IngestResponse;
 import io.clickstream.gateway.metrics.GatewayMetrics;
 import io.clickstream.gateway.site.WriteKeys;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Named;
 import org.jboss.logging.Logger;
+
+import java.util.function.Consumer;
 
 /**
  * The HTTP side every ingest route shares. The ingest routes are plain Vert.x routes rather than JAX-RS
  * resources: they are the hot path, and the REST layer cost more CPU per beacon than validating it.
  */
-@ApplicationScoped
+@Singleton
 public class IngestHttp {
     private static final Logger LOG = Logger.getLogger(IngestHttp.class);
 
+    private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+
     private final ObjectMapper json;
+    private final ObjectWriter responses;
     private final GatewayMetrics metrics;
     private final int bodyLimit;
 
     public IngestHttp(@Named("events") ObjectMapper json, GatewayMetrics metrics, GatewayConfig config) {
         this.json = json;
+        this.responses = json.writerFor(IngestResponse.class);
         this.metrics = metrics;
         // Above our own limit, so bodies between the two are refused by IngestService with a reason and a count.
         this.bodyLimit = 2 * config.limits().maxBodyBytes();
@@ -58,21 +68,50 @@ public class IngestHttp {
         return buffer == null ? new byte[0] : buffer.getBytes();
     }
 
+    /**
+     * What {@link io.clickstream.gateway.ingest.IngestService#ingest} calls with the outcome: answers on the request's
+     * own Vert.x context (its event loop), hopping there when the outcome comes from Kafka's I/O thread.
+     */
+    public Consumer<IngestOutcome> answer(RoutingContext rc, String endpoint, Timer.Sample timer, int successStatus) {
+        return onContext(outcome -> respond(rc, endpoint, timer, outcome, successStatus));
+    }
+
+    /** {@code then}, run on the calling handler's Vert.x context whatever thread calls the returned consumer. */
+    public static Consumer<IngestOutcome> onContext(Consumer<IngestOutcome> then) {
+        Context context = Vertx.currentContext();
+        if (context == null) {
+            return then;
+        }
+        return outcome -> {
+            if (Vertx.currentContext() == context) {
+                then.accept(outcome);
+            } else {
+                context.runOnContext(v -> then.accept(outcome));
+            }
+        };
+    }
+
     public Timer.Sample start() {
         return metrics.startRequest();
     }
 
     /** Answers with the outcome as JSON; successes get {@code successStatus} (202 for our API, 200 for Segment's). */
     public void respond(RoutingContext rc, String endpoint, Timer.Sample timer, IngestOutcome outcome, int successStatus) {
+        if (rc.response().ended()) {
+            return; // already answered (a 500 from an unexpected failure)
+        }
         int status = outcome.successful() ? successStatus : outcome.status();
         metrics.finishRequest(timer, endpoint, status);
-        HttpServerResponse response = rc.response().setStatusCode(status).putHeader("Content-Type", "application/json");
-        headers(response, outcome);
+        byte[] body;
         try {
-            response.end(Buffer.buffer(json.writeValueAsBytes(outcome.body())));
-        } catch (JsonProcessingException e) {
+            body = responses.writeValueAsBytes(outcome.body());
+        } catch (JsonProcessingException | RuntimeException e) {
             fail(rc, endpoint, timer, e);
+            return;
         }
+        HttpServerResponse response = rc.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON);
+        headers(response, outcome);
+        response.end(Buffer.buffer(body));
     }
 
     public static void headers(HttpServerResponse response, IngestOutcome outcome) {

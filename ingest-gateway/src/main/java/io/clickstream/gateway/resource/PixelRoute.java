@@ -60,16 +60,27 @@ public class PixelRoute {
 
     void handle(RoutingContext rc) {
         Timer.Sample timer = http.start();
-        IngestRequest request = http.request(ENDPOINT, rc);
-        MultiMap query = rc.request().params();
-        byte[] encoded = rc.request().query() == null ? new byte[0] : rc.request().query().getBytes(StandardCharsets.UTF_8);
-        String userAgent = rc.request().getHeader("User-Agent");
-        ingest.ingest(request, encoded, ignored -> read(query, userAgent)).subscribe().with(
-                outcome -> respond(rc, timer, outcome),
-                error -> http.fail(rc, ENDPOINT, timer, error));
+        try {
+            IngestRequest request = http.request(ENDPOINT, rc);
+            MultiMap query = rc.request().params();
+            byte[] encoded = rc.request().query() == null ? new byte[0] : rc.request().query().getBytes(StandardCharsets.UTF_8);
+            String userAgent = rc.request().getHeader("User-Agent");
+            ingest.ingest(request, encoded, ignored -> read(query, userAgent), IngestHttp.onContext(outcome -> {
+                try {
+                    respond(rc, timer, outcome);
+                } catch (RuntimeException e) {
+                    http.fail(rc, ENDPOINT, timer, e);
+                }
+            }));
+        } catch (RuntimeException e) {
+            http.fail(rc, ENDPOINT, timer, e);
+        }
     }
 
     private void respond(RoutingContext rc, Timer.Sample timer, IngestOutcome outcome) {
+        if (rc.response().ended()) {
+            return; // already answered (a 500 from an unexpected failure)
+        }
         int status = outcome.successful() ? 200 : outcome.status();
         metrics.finishRequest(timer, ENDPOINT, status);
         HttpServerResponse response = rc.response().setStatusCode(status)

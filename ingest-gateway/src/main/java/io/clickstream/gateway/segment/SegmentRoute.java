@@ -59,6 +59,14 @@ public class SegmentRoute {
 
     void handle(RoutingContext rc, String call) {
         Timer.Sample timer = http.start();
+        try {
+            handle(rc, call, timer);
+        } catch (RuntimeException e) {
+            http.fail(rc, ENDPOINT, timer, e);
+        }
+    }
+
+    private void handle(RoutingContext rc, String call, Timer.Sample timer) {
         byte[] body = IngestHttp.body(rc);
         BodyReader.Read read = BodyReader.read(json, body);
         HttpServerRequest req = rc.request();
@@ -68,9 +76,8 @@ public class SegmentRoute {
         }
         IngestRequest request = http.request(ENDPOINT, rc, key);
         String siteId = sites.byWriteKey(key).map(SiteRegistry.Site::id).orElse(null);
-        ingest.ingest(request, body, ignored -> readout(read, call, siteId)).subscribe().with(
-                outcome -> http.respond(rc, ENDPOINT, timer, outcome, 200), // Segment's SDKs check for 200
-                error -> http.fail(rc, ENDPOINT, timer, error));
+        // Segment's SDKs check for 200
+        ingest.ingest(request, body, ignored -> readout(read, call, siteId), http.answer(rc, ENDPOINT, timer, 200));
     }
 
     private Readout readout(BodyReader.Read read, String call, String siteId) {

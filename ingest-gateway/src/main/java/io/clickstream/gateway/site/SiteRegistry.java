@@ -1,7 +1,7 @@
 package io.clickstream.gateway.site;
 
 import io.clickstream.gateway.config.GatewayConfig;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.util.HashMap;
 import java.util.List;
@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The sites from configuration, looked up by write key. */
-@ApplicationScoped
+@Singleton
 public class SiteRegistry {
 
     public record Site(String id, String writeKey, List<String> allowedOrigins) {
@@ -27,6 +27,11 @@ public class SiteRegistry {
                 throw new IllegalStateException("sites " + previous.id() + " and " + id + " share a write key");
             }
         });
+    }
+
+    /** The site of this write key, or null. */
+    public Site site(String writeKey) {
+        return writeKey == null ? null : byWriteKey.get(writeKey);
     }
 
     public Optional<Site> byWriteKey(String writeKey) {

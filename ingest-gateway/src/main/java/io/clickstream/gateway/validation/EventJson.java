@@ -11,6 +11,7 @@ import io.clickstream.gateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
+import jakarta.inject.Singleton;
 
 /**
  * The mapper for event payloads. Its parser enforces the nesting-depth and string-length limits while reading,
@@ -21,12 +22,16 @@ public class EventJson {
 
     @Produces
     @Named("events")
-    @ApplicationScoped
+    @Singleton // no client proxy in front of every call on the hot path
     ObjectMapper eventMapper(GatewayConfig config) {
+        return create(config.limits().maxNestingDepth(), config.limits().maxBodyBytes());
+    }
+
+    public static ObjectMapper create(int maxNestingDepth, int maxStringLength) {
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
-                        .maxNestingDepth(config.limits().maxNestingDepth())
-                        .maxStringLength(config.limits().maxBodyBytes())
+                        .maxNestingDepth(maxNestingDepth)
+                        .maxStringLength(maxStringLength)
                         .build())
                 .build();
         return JsonMapper.builder(factory)

@@ -13,7 +13,7 @@ import io.clickstream.contract.ClickEvent;
 import io.clickstream.contract.EventSchema;
 import io.clickstream.gateway.config.GatewayConfig;
 import io.clickstream.gateway.site.SiteRegistry.Site;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
  * Checks one event against the contract (JSON Schema) and the gateway's sanity rules, and stamps the accepted
  * ones: event id when missing, receive time, skew-corrected event time, anonymized IP.
  */
-@ApplicationScoped
+@Singleton
 public class EventValidator {
     private static final int MAX_MESSAGES = 5;
 
@@ -65,6 +65,11 @@ public class EventValidator {
     }
 
     public Result validate(JsonNode node, Site site, Instant receivedAt, String anonymizedIp) {
+        return validate(node, site, receivedAt, format(receivedAt), anonymizedIp);
+    }
+
+    /** {@code receivedAtText} is {@link #format(Instant) format(receivedAt)}, formatted once per request. */
+    public Result validate(JsonNode node, Site site, Instant receivedAt, String receivedAtText, String anonymizedIp) {
         if (!(node instanceof ObjectNode event)) {
             return Result.rejected(RejectReason.INVALID_EVENT, "an event must be a JSON object");
         }
@@ -100,12 +105,12 @@ public class EventValidator {
         if (corrected.isAfter(receivedAt.plus(maxDrift))) {
             return Result.rejected(RejectReason.TIMESTAMP_OUT_OF_RANGE, "occurred_at is in the future");
         }
-        stamp(event, occurred, sent, receivedAt, corrected.truncatedTo(ChronoUnit.MILLIS), anonymizedIp);
-        return Result.ok(new ValidEvent(event, site.id(), event.get("anonymous_id").asText(), receivedAt));
+        stamp(event, occurred, sent, receivedAtText, corrected.truncatedTo(ChronoUnit.MILLIS), anonymizedIp);
+        return Result.ok(new ValidEvent(event, site.id(), event.get("anonymous_id").asText(), receivedAt, receivedAtText));
     }
 
     /** What the gateway adds: contract version, an id when the client sent none, its clock, and the kept IP. */
-    private static void stamp(ObjectNode event, Instant occurred, Instant sent, Instant receivedAt, Instant eventTime, String ip) {
+    private static void stamp(ObjectNode event, Instant occurred, Instant sent, String receivedAt, Instant eventTime, String ip) {
         event.put("schema_version", ClickEvent.SCHEMA_VERSION);
         JsonNode id = event.get("event_id");
         event.put("event_id", id == null || id.isNull() ? UUID.randomUUID().toString() : id.asText().toLowerCase(Locale.ROOT));
@@ -114,7 +119,7 @@ public class EventValidator {
         if (sent != null) {
             event.put("sent_at", format(sent));
         }
-        event.put("received_at", format(receivedAt));
+        event.put("received_at", receivedAt);
         event.put("event_time", format(eventTime));
         JsonNode context = event.get("context");
         ObjectNode ctx = context instanceof ObjectNode c ? c : event.putObject("context");

@@ -19,7 +19,10 @@ import java.util.Map;
  * Spark stops at a batch boundary, the gateway drains its in-flight sends, Kafka shuts down cleanly.
  */
 public final class LocalStack {
-    public static final String GATEWAY_JAVA_OPTS = "-Xms64m -Xmx160m -XX:+UseParallelGC";
+    /** The gateway's production JVM flags (see ingest-gateway/README.md), with {@link #GATEWAY_ENV}. */
+    public static final String GATEWAY_JAVA_OPTS = "-Xms64m -Xmx112m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:MaxDirectMemorySize=64m";
+    /** Caps glibc's per-thread malloc arenas, a large share of a small JVM's resident memory. */
+    public static final Map<String, String> GATEWAY_ENV = Map.of("MALLOC_ARENA_MAX", "2");
 
     private final StackSettings settings;
     private final Artifacts artifacts;
@@ -54,7 +57,7 @@ public final class LocalStack {
             state.write(settings.stateFile());
 
             out.println("starting the gateway on " + settings.gatewayUrl() + " ...");
-            Process gateway = launch("gateway", artifacts.gatewayCommand(settings, GATEWAY_JAVA_OPTS), Map.of());
+            Process gateway = launch("gateway", artifacts.gatewayCommand(settings, GATEWAY_JAVA_OPTS), GATEWAY_ENV);
             // Ready means Kafka answered and the topics exist: only then may Spark subscribe.
             Processes.await("the gateway", Duration.ofSeconds(90), gateway, log("gateway").toString(),
                     () -> Processes.httpStatus(settings.gatewayUrl() + "/q/health/ready") == 200);

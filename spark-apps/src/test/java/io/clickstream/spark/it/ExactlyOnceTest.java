@@ -88,7 +88,7 @@ class ExactlyOnceTest {
                     && sum(GoldTables.path(config, "trending_products"), "purchases") == purchases
                     && sum(GoldTables.path(config, "daily_active_users"), "events") == events.size()
                     && sum(GoldTables.path(config, "customer_lifetime_value"), "orders") == purchases
-                    && sum(GoldTables.path(config, GoldTables.SESSIONS), "events") == events.size(), 240, log);
+                    && sum(GoldTables.path(config, GoldTables.SESSIONS), "events") == events.size(), 420, log);
             assertThat(last.terminate()).as("exit code after SIGTERM").isZero();
 
             Dataset<Row> bronze = spark.read().format("delta").load(BronzeTable.path(config));
