@@ -2,8 +2,12 @@ package io.clickstream.launcher.stack;
 
 import org.junit.jupiter.api.Test;
 
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,5 +23,22 @@ class PrometheusConfigTest {
                 .contains("job_name: spark-driver\n    metrics_path: /metrics")
                 .contains("targets: ['127.0.0.1:9465']")
                 .contains("rule_files:\n  - /repo/grafana/alerts/pipeline.rules.yml");
+    }
+
+    /** Prometheus' own checker on the generated file, with the project's rule files (promtool: Debian's prometheus). */
+    @Test
+    void promtoolAcceptsTheGeneratedConfigAndItsRules(@TempDir Path dir) throws Exception {
+        Path home = Path.of("..").toAbsolutePath().normalize();
+        List<Path> rules = PrometheusConfig.ruleFiles(home);
+        assertThat(rules).as("alert rule files under " + home.resolve("grafana/alerts")).hasSizeGreaterThanOrEqualTo(2);
+        StackSettings s = new StackSettings(home, dir, 8181, 9192, 9465, 9091, true, "2g");
+        Path config = dir.resolve("prometheus.yml");
+        Files.writeString(config, PrometheusConfig.render(s, rules));
+        Process p = new ProcessBuilder("promtool", "check", "config", config.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output).isZero();
+        assertThat(output).contains("SUCCESS");
     }
 }

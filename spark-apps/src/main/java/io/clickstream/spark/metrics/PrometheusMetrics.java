@@ -26,6 +26,8 @@ public final class PrometheusMetrics implements PipelineMetrics, AutoCloseable {
     final Gauge batchDuration = gauge("clickstream_query_batch_duration_seconds", "Duration of the last micro-batch", "query");
     final Gauge stateRows = gauge("clickstream_query_state_rows", "Rows held in the query's state stores", "query");
     final Gauge watermark = gauge("clickstream_query_watermark_timestamp_seconds", "The query's event-time watermark (epoch seconds)", "query");
+    final Gauge kafkaLag = gauge("clickstream_query_kafka_lag_records",
+            "Records the query's Kafka source is behind the newest offset, on its most lagging partition", "query");
     final Gauge lastBatch = gauge("clickstream_query_last_batch_id", "Id of the last completed micro-batch", "query");
     final Counter inputRows = counter("clickstream_query_input_rows", "Rows read by the query's micro-batches", "query");
     final Counter batches = counter("clickstream_query_batches", "Completed micro-batches", "query");

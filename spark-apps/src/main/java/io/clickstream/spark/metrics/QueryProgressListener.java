@@ -1,5 +1,6 @@
 package io.clickstream.spark.metrics;
 
+import org.apache.spark.sql.streaming.SourceProgress;
 import org.apache.spark.sql.streaming.StateOperatorProgress;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
@@ -41,6 +42,13 @@ public final class QueryProgressListener extends StreamingQueryListener {
         metrics.stateRows.labelValues(q).set(state);
         metrics.droppedByWatermark.labelValues(q).inc(dropped);
         metrics.duplicates.inc(duplicates);
+        // Spark reports Kafka lag only as min/avg/max over partitions (as strings), for sources with a read limit.
+        for (SourceProgress source : p.sources()) {
+            String lag = source.metrics().get("maxOffsetsBehindLatest");
+            if (lag != null) {
+                metrics.kafkaLag.labelValues(q).set(Double.parseDouble(lag));
+            }
+        }
         String wm = p.eventTime().get("watermark");
         if (wm != null) {
             metrics.watermark.labelValues(q).set(Instant.parse(wm).toEpochMilli() / 1000.0);

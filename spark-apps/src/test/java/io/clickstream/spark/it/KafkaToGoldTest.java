@@ -91,6 +91,7 @@ class KafkaToGoldTest {
 
             String scraped = scrape(metrics);
             assertThat(scraped).contains("clickstream_query_processed_rows_per_second{query=\"bronze\"}")
+                    .contains("clickstream_query_kafka_lag_records{query=\"bronze\"}")
                     .contains("clickstream_query_batch_duration_seconds{query=\"gold-rollups\"}")
                     .contains("clickstream_quarantined_rows_total 1.0")
                     .contains("clickstream_quality_rule_violations_total{rule=\"parse_failure\"} 1.0")
