@@ -14,6 +14,8 @@ import io.clickstream.spark.testing.EventMix;
 import io.clickstream.spark.testing.SparkTestSession;
 import io.clickstream.spark.testing.TestKafka;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
@@ -62,6 +64,18 @@ class KafkaToGoldTest {
 
             QueryProgressListener listener = new QueryProgressListener(metrics);
             spark.streams().addListener(listener);
+            // Which fair-scheduler pool each Spark job ran in (SchedulerPools): one per query.
+            java.util.Set<String> pools = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            SparkListener poolRecorder = new SparkListener() {
+                @Override
+                public void onJobStart(SparkListenerJobStart jobStart) {
+                    String pool = jobStart.properties() == null ? null : jobStart.properties().getProperty("spark.scheduler.pool");
+                    if (pool != null) {
+                        pools.add(pool);
+                    }
+                }
+            };
+            spark.sparkContext().addSparkListener(poolRecorder);
             BronzeTable.ensure(spark, config);
             GoldTables.ensure(spark, config);
             List<StreamingQuery> queries = new ArrayList<>();
@@ -88,6 +102,9 @@ class KafkaToGoldTest {
                 queries.forEach(KafkaToGoldTest::stop);
                 spark.streams().removeListener(listener);
             }
+
+            spark.sparkContext().removeSparkListener(poolRecorder);
+            assertThat(pools).contains("bronze", "silver", "gold-sessions", "gold-rollups");
 
             String scraped = scrape(metrics);
             assertThat(scraped).contains("clickstream_query_processed_rows_per_second{query=\"bronze\"}")
