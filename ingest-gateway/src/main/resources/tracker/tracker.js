@@ -67,15 +67,12 @@
     }
     if (list.length) set(qkey(), s); else del(qkey());
   }
+  const without = (list, gone) => { const o = {}; gone.forEach(e => { o[e.event_id] = 1; }); return list.filter(e => !o[e.event_id]); };
   function store(events) {
-    const list = stored(), have = {};
-    list.forEach(e => { have[e.event_id] = 1; });
-    save(list.concat(events.filter(e => !have[e.event_id])));
+    const list = stored();
+    save(list.concat(without(events, list)));
   }
-  function unstore(events) {
-    const gone = {}; events.forEach(e => { gone[e.event_id] = 1; });
-    save(stored().filter(e => !gone[e.event_id]));
-  }
+  const unstore = events => save(without(stored(), events));
 
   function schedule(ms) {
     const t = Date.now() + ms;
@@ -102,8 +99,10 @@
     if (hiding) {
       // While sends fail, a beacon would be lost unseen: the queue stays stored for the next page to retry.
       if (attempt > 0 || navigator.onLine === false) return;
-      // The page may be gone for good: a keepalive request in flight completes without us, beacons carry the rest.
-      if (flying.length) { handed = flying; unstore(flying); }
+      // A keepalive request in flight may still arrive, but browsers do not promise it once the page goes (one not yet
+      // started is dropped). Its events stay stored and lead the beacons, so whichever copy arrives first arrives in
+      // order; a repeat has the same event_id, which silver drops.
+      if (flying.length && handed !== flying) { handed = flying; q = flying.concat(q); }
       // The 64 KB cap covers every keepalive body in flight, and a browser may accept a beacon over it only to
       // drop it: what does not fit stays stored for the next page.
       while (q.length && navigator.sendBeacon) {
@@ -124,16 +123,17 @@
 
   function done(c, status, retryAfter) {
     flying = [];
-    // An unloading page sees its keepalive request fail although the browser still delivers it: a batch handed over
-    // on page hide is taken back only by a page that is still alive.
+    // An unloading page sees its keepalive request fail whether or not the browser delivers it. A batch in flight on
+    // page hide went back to the head of the queue: only a page that is still alive takes it out on success.
     const gone = c === handed, ok = status >= 200 && status < 300;
     if (gone) handed = null;
     if (state !== 'on' || (gone && !ok && leaving)) return;
     if (ok || DROP.indexOf(status) >= 0) {
       if (!ok) warn(status, 'the gateway refused ' + c.length + ' events (HTTP ' + status + '); they are dropped');
       unstore(c); attempt = 0; retryAt = 0;
+      if (gone) q = without(q, c);
     } else {
-      q = c.concat(q); store(c);
+      if (!gone) { q = c.concat(q); store(c); }
       const base = Math.min(6e4, 1e3 * Math.pow(2, attempt++));
       retryAt = Date.now() + Math.max(base / 2 + Math.random() * base / 2, (parseInt(retryAfter, 10) || 0) * 1e3);
     }
@@ -256,7 +256,7 @@
       track('purchase', o.properties, c);
     },
     anonymousId: () => aid,
-    stats: () => ({ queued: q.length + flying.length, dropped: +get('drops') || 0, failures: attempt })
+    stats: () => ({ queued: q.length + (flying === handed ? 0 : flying.length), dropped: +get('drops') || 0, failures: attempt })
   };
   // Calls made before init (or before this file loaded, through the snippet's stub) wait for init.
   Object.keys(api).forEach(k => {

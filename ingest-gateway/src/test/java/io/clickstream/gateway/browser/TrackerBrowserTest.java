@@ -240,8 +240,9 @@ class TrackerBrowserTest {
             int sentByFetch = gateway.attempts.size();
             assertThat(sentByFetch).isGreaterThanOrEqualTo(4);
 
-            // Another 150 when the page goes: a request in flight, beacons for what fits beside it under the browser's
-            // 64 KB keepalive cap, and the next page sends what stayed stored.
+            // Another 150 when the page goes: a request may be in flight, which the browser may still drop, so its
+            // events lead the beacons that fit beside it under the browser's 64 KB keepalive cap; the next page sends
+            // what stayed stored.
             js("for (let i = 150; i < 300; i++) clickstream.track('bulk', { i: i, filler: 'x'.repeat(1000) })");
             open(page);
             // Delivery is at least once: a batch the browser reported failed while the page unloaded may still have

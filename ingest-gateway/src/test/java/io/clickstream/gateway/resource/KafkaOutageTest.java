@@ -16,7 +16,10 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-/** Kafka goes away mid-test: requests get a bounded 503 with Retry-After, readiness goes down, both recover. */
+/**
+ * Kafka goes away mid-test: requests get a bounded 503 with Retry-After, readiness goes down, and both the events and
+ * the dead-letter paths recover by themselves.
+ */
 @QuarkusTest
 class KafkaOutageTest {
 
@@ -49,6 +52,18 @@ class KafkaOutageTest {
         awaitStatus("/q/health/ready", 200, Duration.ofSeconds(30));
         assertThat(TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 2, Duration.ofSeconds(30)))
                 .hasSizeGreaterThanOrEqualTo(2);
+
+        // The dead-letter producer recovers too: an invalid event is refused with 400 again, and kept.
+        String marker = "outage-" + UUID.randomUUID();
+        String invalid = "{\"event_type\":\"page_view\",\"properties\":{\"marker\":\"" + marker + "\"}}";
+        while (System.nanoTime() < deadline && status != 400) {
+            status = given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key").body(invalid)
+                    .when().post("/v1/events").statusCode();
+        }
+        assertThat(status).isEqualTo(400);
+        assertThat(TopicReader.readUntil(Topics.DEAD_LETTERS, Duration.ofSeconds(30),
+                all -> all.stream().anyMatch(r -> r.value().path("payload").asText().contains(marker))))
+                .anySatisfy(r -> assertThat(r.value().path("payload").asText()).contains(marker));
         assertThat(io.clickstream.gateway.support.MetricsText.value(
                 given().when().get("/q/metrics").then().statusCode(200).extract().asString(),
                 "clickstream_gateway_unavailable_total{endpoint=\"events\"}")).isGreaterThanOrEqualTo(1);
