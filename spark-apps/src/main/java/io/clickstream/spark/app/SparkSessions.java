@@ -22,6 +22,15 @@ public final class SparkSessions {
                 .config("spark.sql.streaming.stopActiveRunOnRestart", "true")
                 // Each query gets its own pool (SchedulerPools): a slow gold batch does not hold up bronze.
                 .config("spark.scheduler.mode", "FAIR")
+                // The four queries and their MERGEs generate ~400 distinct classes, again every batch; with the
+                // default cache of 100 they evict each other and Janino recompiles them all the time.
+                .config("spark.sql.codegen.cache.maxEntries", 2000)
+                // A cached micro-batch lives for one batch: compressing its columns costs CPU to save memory briefly.
+                .config("spark.sql.inMemoryColumnarStorage.compressed", false)
+                // Timestamps as INT64 microseconds, not Spark's legacy INT96: an event carries half a dozen nearly
+                // unique timestamps, and Parquet's dictionary for 12-byte INT96 values cost more than the rest of a
+                // write. Files written before read as they are.
+                .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
                 // Deduplication and session state live in RocksDB, off the heap and bounded, instead of in hash
                 // maps on the heap: an hour of event ids at thousands of events/s does not fit a small driver.
                 // Existing checkpoints keep the provider they were created with.

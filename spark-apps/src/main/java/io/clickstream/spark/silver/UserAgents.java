@@ -1,11 +1,13 @@
 package io.clickstream.spark.silver;
 
-import ua_parser.CachingParser;
 import ua_parser.Client;
 import ua_parser.Parser;
 
 import java.io.Serializable;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /** Browser, OS and device from a user agent (uap-java, the ua-parser project's regexes), plus a bot flag. */
@@ -17,9 +19,21 @@ public final class UserAgents {
     private static final Pattern TABLET = Pattern.compile("ipad|tablet|kindle|silk/|playbook");
     private static final Pattern MOBILE = Pattern.compile("mobi|iphone|ipod|android.*mobile|windows phone|blackberry");
 
+    private static final int CACHE_SIZE = 10_000;
+
     /** Built lazily once per JVM (executors included): the parser compiles hundreds of regexes. */
     private static final class Holder {
-        static final Parser PARSER = new CachingParser(10_000);
+        static final Parser PARSER = new Parser();
+        /**
+         * Traffic repeats a few thousand agents, and parsing one costs dozens of regex scans (ua-parser's and the
+         * bot and device checks below): the whole result is kept per agent, least recently used out first.
+         */
+        static final Map<String, Agent> PARSED = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Agent> eldest) {
+                return size() > CACHE_SIZE;
+            }
+        });
     }
 
     private UserAgents() {
@@ -33,6 +47,15 @@ public final class UserAgents {
         if (userAgent == null || userAgent.isBlank()) {
             return new Agent(null, null, null, null, null, "unknown", false);
         }
+        Agent agent = Holder.PARSED.get(userAgent);
+        if (agent == null) {
+            agent = parseUncached(userAgent);
+            Holder.PARSED.put(userAgent, agent);
+        }
+        return agent;
+    }
+
+    private static Agent parseUncached(String userAgent) {
         Client c = Holder.PARSER.parse(userAgent);
         String lower = userAgent.toLowerCase(Locale.ROOT);
         boolean bot = "Spider".equals(c.device.family) || BOT.matcher(lower).find();
