@@ -145,10 +145,14 @@ class TrackerBrowserTest {
                 "click", "page_view", "click", "checkout_start", "page_view",
                 "click", "purchase", "page_view", "click", "page_view",
                 "page_view", "page_view", "page_view", "click");
-        List<JsonNode> events = awaitEvents(visitor, expected.size());
+        // At least once: a batch in flight when a page goes is sent again with the beacons, as the browser may drop
+        // it. A repeat is the same event (same event_id, same content), which silver drops; what must hold is that
+        // every event arrives, in order.
+        List<JsonNode> received = awaitDistinctEvents(visitor, expected.size());
+        List<JsonNode> events = firstOfEachEventId(received);
         assertThat(events).extracting(e -> e.path("event_type").asText()).containsExactlyElementsOf(expected);
-
-        assertThat(events).extracting(e -> e.path("event_id").asText()).allMatch(id -> id.matches(UUID)).doesNotHaveDuplicates();
+        assertThat(events).extracting(e -> e.path("event_id").asText()).allMatch(id -> id.matches(UUID));
+        assertRepeatsAreCopies(received, events);
         assertThat(events).extracting(e -> e.path("session_id").asText()).containsOnly(events.get(0).path("session_id").asText());
         assertThat(events).allSatisfy(e -> {
             assertThat(e.path("site_id").asText()).isEqualTo("demo");
@@ -257,10 +261,7 @@ class TrackerBrowserTest {
             assertThat(types.get(301)).isEqualTo("page_view");
             assertThat(events.subList(1, 301)).extracting(e -> e.path("properties").path("i").asInt())
                     .containsExactlyElementsOf(IntStream.range(0, 300).boxed().toList());
-            Map<String, JsonNode> first = new java.util.HashMap<>();
-            events.forEach(e -> first.put(e.path("event_id").asText(), e));
-            assertThat(received).allSatisfy(e -> assertThat(withoutSendStamps(e))
-                    .isEqualTo(withoutSendStamps(first.get(e.path("event_id").asText()))));
+            assertRepeatsAreCopies(received, events);
 
             assertThat(gateway.attempts).allSatisfy(a -> {
                 assertThat(a.status()).isEqualTo(202);
@@ -420,6 +421,14 @@ class TrackerBrowserTest {
         com.fasterxml.jackson.databind.node.ObjectNode copy = (com.fasterxml.jackson.databind.node.ObjectNode) event.deepCopy();
         copy.remove(List.of("sent_at", "received_at", "event_time"));
         return copy;
+    }
+
+    /** Every record received is, but for its send stamps, the first copy of its event id. */
+    private static void assertRepeatsAreCopies(List<JsonNode> received, List<JsonNode> firstCopies) {
+        Map<String, JsonNode> first = new java.util.HashMap<>();
+        firstCopies.forEach(e -> first.put(e.path("event_id").asText(), e));
+        assertThat(received).allSatisfy(e -> assertThat(withoutSendStamps(e))
+                .isEqualTo(withoutSendStamps(first.get(e.path("event_id").asText()))));
     }
 
     private static List<JsonNode> firstOfEachEventId(List<JsonNode> events) {
