@@ -19,7 +19,7 @@ public final class UserAgents {
     private static final Pattern TABLET = Pattern.compile("ipad|tablet|kindle|silk/|playbook");
     private static final Pattern MOBILE = Pattern.compile("mobi|iphone|ipod|android.*mobile|windows phone|blackberry");
 
-    private static final int CACHE_SIZE = 10_000;
+    static final int CACHE_SIZE = 10_000;
 
     /** Built lazily once per JVM (executors included): the parser compiles hundreds of regexes. */
     private static final class Holder {

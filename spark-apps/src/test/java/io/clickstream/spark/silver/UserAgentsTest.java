@@ -38,4 +38,17 @@ class UserAgentsTest {
                 + "HeadlessChrome/119.0.0.0 Safari/537.36").deviceType()).isEqualTo("bot");
         assertThat(UserAgents.parse(null).bot()).isFalse();
     }
+
+    @Test
+    void aParsedAgentIsKeptUntilTheCacheIsFullOfNewerOnes() {
+        String ua = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+                + "Version/17.1 Safari/605.1.15 cache-probe";
+        UserAgents.Agent first = UserAgents.parse(ua);
+        assertThat(UserAgents.parse(ua)).isSameAs(first);
+        for (int i = 0; i < UserAgents.CACHE_SIZE; i++) {
+            UserAgents.parse("probe-agent/" + i);
+        }
+        UserAgents.Agent again = UserAgents.parse(ua);
+        assertThat(again).as("evicted, parsed again").isNotSameAs(first).isEqualTo(first);
+    }
 }
