@@ -22,8 +22,8 @@ public final class SparkSessions {
                 .config("spark.sql.streaming.stopActiveRunOnRestart", "true")
                 // Each query gets its own pool (SchedulerPools): a slow gold batch does not hold up bronze.
                 .config("spark.scheduler.mode", "FAIR")
-                // The four queries and their MERGEs generate ~400 distinct classes, again every batch; with the
-                // default cache of 100 they evict each other and Janino recompiles them all the time.
+                // The four queries and their MERGEs use ~400 distinct generated classes: in Spark's default cache
+                // of 100 they evicted each other, and Janino compiled the same classes again every batch.
                 .config("spark.sql.codegen.cache.maxEntries", 2000)
                 // A cached micro-batch lives for one batch: compressing its columns costs CPU to save memory briefly.
                 .config("spark.sql.inMemoryColumnarStorage.compressed", false)
