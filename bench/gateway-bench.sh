@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Gateway benchmark: the gateway (production jar) against its ceilings, measured in the same run on this machine:
-# a bare Vert.x server answering 204 and a bare Kafka producer (ProducerPerformance, acks=all, idempotent).
+# a bare Vert.x server answering 204 and a bare Kafka producer (ProducerPerformance, acks=all, idempotent). A third,
+# informative reference is a bare forwarder (BareKafkaForwarder.java): Vert.x plus one Kafka send per request,
+# answering after the ack, i.e. what "never 2xx before the ack" costs before any gateway logic.
 # Appends a dated section to bench/RESULTS.md.
 #
 #   bench/gateway-bench.sh            # 20 s per load step
@@ -10,7 +12,7 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 DURATION=${DURATION:-20}
 # The production flags (ingest-gateway/README.md, the launcher's LocalStack.GATEWAY_JAVA_OPTS).
-GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms64m -Xmx112m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:MaxDirectMemorySize=64m}
+GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms128m -Xmx128m -Xmn80m -XX:SurvivorRatio=3 -XX:TargetSurvivorRatio=90 -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:MaxDirectMemorySize=64m}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 
 WORK=$(mktemp -d /tmp/clickstream-bench.XXXXXX)
@@ -27,7 +29,7 @@ echo "== building"
 BENCH_CP=$(cat "$WORK/bench.cp")
 KAFKA_CP="$ROOT/local-kafka/target/classes:$(cat local-kafka/target/classes/clickstream/local-kafka/classpath.txt)"
 
-KAFKA_PORT=$(free_port); CONTROLLER_PORT=$(free_port); BARE_PORT=$(free_port); GW_PORT=$(free_port)
+KAFKA_PORT=$(free_port); CONTROLLER_PORT=$(free_port); BARE_PORT=$(free_port); GW_PORT=$(free_port); FWD_PORT=$(free_port)
 BOOTSTRAP=127.0.0.1:$KAFKA_PORT
 
 echo "== starting Kafka on $BOOTSTRAP"
@@ -48,11 +50,23 @@ GW_PID=$!
 PIDS+=($GW_PID)
 wait_http "http://127.0.0.1:$GW_PORT/q/health/ready"
 for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$BARE_PORT") 2>/dev/null && break; sleep 0.2; done
+java -cp "$BENCH_CP" org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" --create --topic bench.forwarder \
+  --partitions 6 --replication-factor 1 >/dev/null
+# shellcheck disable=SC2086
+MALLOC_ARENA_MAX=2 java $GATEWAY_JAVA_OPTS -cp "$BENCH_CP" bench/BareKafkaForwarder.java "$FWD_PORT" "$BOOTSTRAP" bench.forwarder \
+  > "$WORK/forwarder.log" 2>&1 &
+FWD_PID=$!
+PIDS+=($FWD_PID)
+for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$FWD_PORT") 2>/dev/null && break; sleep 0.2; done
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 run() { # name url connections events_per_request [rate]; also records the server's CPU time per request
   local out pid before after
-  if [ "$2" = "http://127.0.0.1:$GW_PORT" ]; then pid=$GW_PID; else pid=$BARE_PID; fi
+  case "$2" in
+    "http://127.0.0.1:$GW_PORT") pid=$GW_PID ;;
+    "http://127.0.0.1:$FWD_PORT") pid=$FWD_PID ;;
+    *) pid=$BARE_PID ;;
+  esac
   before=$(cpu_ticks "$pid")
   out=$(CONNECTIONS=$3 EVENTS_PER_REQUEST=$4 RATE=${5:-0} wrk -t2 -c"$3" -d"${DURATION}s" --latency \
         -s bench/wrk/events.lua "$2" 2>&1 | grep '^RESULT')
@@ -70,11 +84,14 @@ echo "== warm-up (the JIT compiles the hot path)"
 DURATION=20 run warmup "http://127.0.0.1:$GW_PORT" 64 1 >/dev/null
 DURATION=10 run warmup "http://127.0.0.1:$GW_PORT" 64 50 >/dev/null
 DURATION=10 run warmup-bare "http://127.0.0.1:$BARE_PORT" 64 1 >/dev/null
+DURATION=10 run warmup-forwarder "http://127.0.0.1:$FWD_PORT" 64 1 >/dev/null
 
 echo "== load"
 BARE64=$(run bare-single-64 "http://127.0.0.1:$BARE_PORT" 64 1)
+FWD64=$(run forwarder-single-64 "http://127.0.0.1:$FWD_PORT" 64 1)
 GW64=$(run gateway-single-64 "http://127.0.0.1:$GW_PORT" 64 1)
 BARE256=$(run bare-single-256 "http://127.0.0.1:$BARE_PORT" 256 1)
+FWD256=$(run forwarder-single-256 "http://127.0.0.1:$FWD_PORT" 256 1)
 GW256=$(run gateway-single-256 "http://127.0.0.1:$GW_PORT" 256 1)
 GWB64=$(run gateway-batch50-64 "http://127.0.0.1:$GW_PORT" 64 50)
 GWB256=$(run gateway-batch50-256 "http://127.0.0.1:$GW_PORT" 256 50)
@@ -97,7 +114,7 @@ java -cp "$BENCH_CP" org.apache.kafka.tools.TopicCommand --bootstrap-server "$BO
   --partitions 6 --replication-factor 1 >/dev/null
 PRODUCER=$(java -Xmx512m -cp "$BENCH_CP" org.apache.kafka.tools.ProducerPerformance --topic bench.ceiling \
   --num-records 3000000 --record-size $EVENT_BYTES --throughput -1 \
-  --producer-props bootstrap.servers="$BOOTSTRAP" acks=all enable.idempotence=true compression.type=lz4 \
+  --producer-props bootstrap.servers="$BOOTSTRAP" acks=all enable.idempotence=true compression.type=snappy \
   linger.ms=5 batch.size=131072 2>/dev/null | tail -1)
 PRODUCER_RPS=$(sed -E 's/.* ([0-9.]+) records\/sec.*/\1/' <<<"$PRODUCER" | cut -d. -f1)
 
@@ -114,6 +131,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
   echo "| single event, 64 conns | $(rps "$GW64") req/s, p99 $(field p99_ms "$GW64") ms | bare 204: $(rps "$BARE64") req/s | $(ratio "$(rps "$GW64")" "$(rps "$BARE64")") | ≥ 0.5 |"
   echo "| CPU per request, single event, 64 conns | $(field cpu_us_per_request "$GW64") µs | bare 204: $(field cpu_us_per_request "$BARE64") µs | $(ratio "$(field cpu_us_per_request "$BARE64")" "$(field cpu_us_per_request "$GW64")") | (informative) |"
   echo "| single event, 256 conns | $(rps "$GW256") req/s, p99 $(field p99_ms "$GW256") ms | bare 204: $(rps "$BARE256") req/s | $(ratio "$(rps "$GW256")" "$(rps "$BARE256")") | ≥ 0.5 |"
+  echo "| bare forwarder (HTTP → one Kafka send → answer after the ack), 64 / 256 conns | $(rps "$FWD64") / $(rps "$FWD256") req/s, $(field cpu_us_per_request "$FWD64") µs CPU per request | bare 204: $(rps "$BARE64") / $(rps "$BARE256") req/s | $(ratio "$(rps "$FWD64")" "$(rps "$BARE64")") / $(ratio "$(rps "$FWD256")" "$(rps "$BARE256")") | (informative: gateway ÷ forwarder $(ratio "$(rps "$GW64")" "$(rps "$FWD64")") / $(ratio "$(rps "$GW256")" "$(rps "$FWD256")")) |"
   echo "| 50-event batches, 64 conns | $(eps "$GWB64") events/s | bare producer: $PRODUCER_RPS rec/s | $(ratio "$(eps "$GWB64")" "$PRODUCER_RPS") | ≥ 0.5 |"
   echo "| 50-event batches, 256 conns | $(eps "$GWB256") events/s | bare producer: $PRODUCER_RPS rec/s | $(ratio "$(eps "$GWB256")" "$PRODUCER_RPS") | ≥ 0.5 |"
   echo "| single event at half max ($HALF req/s), 64 conns | p50 $(field p50_ms "$GWHALF") ms, p99 $(field p99_ms "$GWHALF") ms | | | p99 < 25 ms |"

@@ -20,7 +20,7 @@ import java.util.Map;
  */
 public final class LocalStack {
     /** The gateway's production JVM flags (see ingest-gateway/README.md), with {@link #GATEWAY_ENV}. */
-    public static final String GATEWAY_JAVA_OPTS = "-Xms64m -Xmx112m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:MaxDirectMemorySize=64m";
+    public static final String GATEWAY_JAVA_OPTS = "-Xms128m -Xmx128m -Xmn80m -XX:SurvivorRatio=3 -XX:TargetSurvivorRatio=90 -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:MaxDirectMemorySize=64m";
     /** Caps glibc's per-thread malloc arenas, a large share of a small JVM's resident memory. */
     public static final Map<String, String> GATEWAY_ENV = Map.of("MALLOC_ARENA_MAX", "2");
 
