@@ -32,4 +32,18 @@ public interface GoldRollup extends Serializable {
 
     /** The key of a gold row. */
     String[] mergeKeys();
+
+    /**
+     * Another rollup whose gold table this one is recomputed from, instead of silver, or null. That rollup is merged
+     * first in each batch; {@link #aggregateFrom} then turns its rows for whole scopes into this table's rows, which
+     * must equal {@code aggregate(relevant(silver))}.
+     */
+    default GoldRollup recomputedFrom() {
+        return null;
+    }
+
+    /** Rows of {@link #recomputedFrom()}'s table for whole scopes → this table's rows. */
+    default Dataset<Row> aggregateFrom(Dataset<Row> upstreamRows) {
+        throw new UnsupportedOperationException(table() + " is recomputed from silver");
+    }
 }

@@ -14,6 +14,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -24,6 +25,7 @@ import static org.apache.spark.sql.functions.min;
 
 /**
  * For each micro-batch of new silver events: recompute the scopes it touched in every rollup, merge into gold.
+ * A rollup recomputed from another one's gold table (lifetime value from customer-days) runs right after it.
  * The rollups go to different tables, so they run side by side: most of a small MERGE's time is driver-side
  * (planning, the Delta log, the commit) and overlaps well even on two cores.
  */
@@ -47,17 +49,33 @@ public final class RollupBatchWriter implements VoidFunction2<Dataset<Row>, Long
             if (dates.isEmpty()) {
                 return;
             }
-            ConcurrentJobs.run("gold-rollup", rollups.stream()
-                    .map(r -> (Runnable) () -> recompute(batch.sparkSession(), r, batch, dates)).toList());
+            ConcurrentJobs.run("gold-rollup", jobs(batch, dates));
             BatchStats.reportCommit("gold", batch, metrics);
         } finally {
             batch.unpersist();
         }
     }
 
+    /** One job per rollup recomputed from silver, each followed by the rollups recomputed from its table. */
+    private List<Runnable> jobs(Dataset<Row> batch, List<Object> dates) {
+        SparkSession spark = batch.sparkSession();
+        List<Runnable> jobs = new ArrayList<>();
+        for (GoldRollup rollup : rollups) {
+            if (rollup.recomputedFrom() != null) {
+                continue;
+            }
+            List<GoldRollup> dependents = rollups.stream()
+                    .filter(d -> d.recomputedFrom() != null && d.recomputedFrom().table().equals(rollup.table())).toList();
+            jobs.add(() -> {
+                recompute(spark, rollup, batch, dates);
+                dependents.forEach(d -> recomputeFromGold(spark, d, batch));
+            });
+        }
+        return jobs;
+    }
+
     void recompute(SparkSession spark, GoldRollup rollup, Dataset<Row> batch, List<Object> dates) {
-        Dataset<Row> batchSource = rollup.source() == GoldRollup.Source.EVENTS ? batch : SilverTransform.productLines(batch);
-        Dataset<Row> relevantBatch = rollup.relevant(batchSource);
+        Dataset<Row> relevantBatch = rollup.relevant(batchSource(rollup, batch));
         Dataset<Row> scopes = relevantBatch.select(cols(rollup.scopeColumns())).distinct();
         if (scopes.isEmpty()) {
             return;
@@ -73,13 +91,33 @@ public final class RollupBatchWriter implements VoidFunction2<Dataset<Row>, Long
             Row range = relevantBatch.agg(min("window_start"), max("window_end")).head();
             source = source.where(col("event_time").geq(range.get(0)).and(col("event_time").lt(range.get(1))));
         }
+        Dataset<Row> inScope = rollup.relevant(source).as("src")
+                .join(broadcast(scopes).as("scope"), sameScope(rollup), "left_semi");
+        DeltaMerge.upsert(spark, GoldTables.path(config, rollup.table()), rollup.aggregate(inScope), rollup.mergeKeys());
+    }
+
+    /** Recomputes the scopes the batch touched from the gold table of {@code rollup.recomputedFrom()}, merged just before. */
+    void recomputeFromGold(SparkSession spark, GoldRollup rollup, Dataset<Row> batch) {
+        Dataset<Row> scopes = rollup.relevant(batchSource(rollup, batch)).select(cols(rollup.scopeColumns())).distinct();
+        if (scopes.isEmpty()) {
+            return;
+        }
+        Dataset<Row> upstream = spark.read().format("delta").load(GoldTables.path(config, rollup.recomputedFrom().table()));
+        Dataset<Row> inScope = upstream.as("src").join(broadcast(scopes).as("scope"), sameScope(rollup), "left_semi");
+        DeltaMerge.upsert(spark, GoldTables.path(config, rollup.table()), rollup.aggregateFrom(inScope), rollup.mergeKeys());
+    }
+
+    private static Dataset<Row> batchSource(GoldRollup rollup, Dataset<Row> batch) {
+        return rollup.source() == GoldRollup.Source.EVENTS ? batch : SilverTransform.productLines(batch);
+    }
+
+    private static Column sameScope(GoldRollup rollup) {
         Column on = null;
         for (String k : rollup.scopeColumns()) {
             Column eq = col("src." + k).eqNullSafe(col("scope." + k));
             on = on == null ? eq : on.and(eq);
         }
-        Dataset<Row> inScope = rollup.relevant(source).as("src").join(broadcast(scopes).as("scope"), on, "left_semi");
-        DeltaMerge.upsert(spark, GoldTables.path(config, rollup.table()), rollup.aggregate(inScope), rollup.mergeKeys());
+        return on;
     }
 
     private static Column[] cols(String[] names) {
