@@ -19,7 +19,12 @@ public final class Acks {
     private static final AtomicIntegerFieldUpdater<Acks> REMAINING = AtomicIntegerFieldUpdater.newUpdater(Acks.class, "remaining");
     private static final AtomicIntegerFieldUpdater<Acks> DONE = AtomicIntegerFieldUpdater.newUpdater(Acks.class, "done");
 
-    private final Outcome outcome;
+    /**
+     * Dropped once reported: {@link AckDeadlines} keeps answered requests queued until its next sweep, and the
+     * outcome holds the whole request (routing context, body, parsed events). Kept, that was ~10 MB of garbage copied
+     * by every young collection under load.
+     */
+    private Outcome outcome;
     final long deadlineNanos;
     // Starts at 1: the request's own token, released by arm(), so that early acks cannot finish it before all sends.
     private volatile int remaining = 1;
@@ -61,7 +66,9 @@ public final class Acks {
 
     private void finish(boolean ok, Throwable failure) {
         if (DONE.compareAndSet(this, 0, 1)) {
-            outcome.done(ok, failure);
+            Outcome report = outcome; // only the thread that won the CAS reads or clears it
+            outcome = null;
+            report.done(ok, failure);
         }
     }
 }
