@@ -118,7 +118,7 @@ class LocalStackIT {
 
     /**
      * Saves Spark SQL rounds (each starts a Spark session): waits until Prometheus, scraped after {@code trafficEnd},
-     * shows silver has read every event the gateway accepted and both gold queries every event silver wrote. Bounded
+     * shows silver has read every event the gateway accepted (in the all-layers driver the same query builds gold). Bounded
      * by half the catch-up time; the tables decide afterwards. Only valid while the driver has never been restarted
      * (its counters restart at 0).
      */
@@ -129,11 +129,8 @@ class LocalStackIT {
             if (prometheus.ready() && targetsScrapedSince(trafficEnd).equals(up)) {
                 long accepted = count("sum(clickstream_gateway_events_accepted_total)");
                 long silverRead = count("sum(clickstream_query_input_rows_total{query=\"silver\"})");
-                long silverWrote = silverRead - count("sum(clickstream_quarantined_rows_total)")
-                        - count("sum(clickstream_duplicates_removed_total)");
-                if (accepted > 0 && silverRead == accepted
-                        && count("sum(clickstream_query_input_rows_total{query=\"gold-sessions\"})") == silverWrote
-                        && count("sum(clickstream_query_input_rows_total{query=\"gold-rollups\"})") == silverWrote) {
+                // the silver query builds gold from the same micro-batch: once it has read every event, gold has them
+                if (accepted > 0 && silverRead == accepted) {
                     return;
                 }
             }

@@ -1,6 +1,8 @@
 package io.clickstream.spark.app;
 
-import io.clickstream.spark.gold.GoldStreams;
+import io.clickstream.spark.gold.GoldStream;
+
+import java.util.List;
 
 /** {@code silver.events} → the gold tables. */
 public final class GoldJob {
@@ -9,6 +11,6 @@ public final class GoldJob {
 
     public static void main(String[] args) {
         new StreamingApp("gold", "Builds sessions, funnel and windowed business tables from silver.events.",
-                GoldStreams::start).main(args);
+                (spark, config, metrics) -> List.of(GoldStream.start(spark, config, metrics))).main(args);
     }
 }

@@ -20,6 +20,11 @@ public final class BronzeStream {
 
     public static StreamingQuery start(SparkSession spark, PipelineConfig config, PipelineMetrics metrics)
             throws TimeoutException {
+        return start(spark, config, metrics, Trigger.ProcessingTime(config.bronzeTrigger().toMillis()));
+    }
+
+    public static StreamingQuery start(SparkSession spark, PipelineConfig config, PipelineMetrics metrics,
+                                       Trigger trigger) throws TimeoutException {
         BronzeTable.ensure(spark, config);
         Dataset<Row> kafka = spark.readStream()
                 .format("kafka")
@@ -33,7 +38,7 @@ public final class BronzeStream {
                 .writeStream()
                 .queryName(QUERY_NAME)
                 .option("checkpointLocation", config.checkpoint(QUERY_NAME))
-                .trigger(Trigger.ProcessingTime(config.bronzeTrigger().toMillis()))
+                .trigger(trigger)
                 .foreachBatch(new BronzeBatchWriter(config, metrics))
                 .start());
     }

@@ -3,6 +3,8 @@ package io.clickstream.spark.gold;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
+import java.util.Map;
+
 import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -57,6 +59,18 @@ public final class CustomerDailyOrders implements GoldRollup {
                         sort_array(collect_set("currency")).as("currencies"),
                         min("event_time").as("first_order_at"),
                         max("event_time").as("last_order_at"));
+    }
+
+    /** A customer's day grows all day: its orders are added up, not reread. */
+    @Override
+    public Maintenance maintenance() {
+        return Maintenance.INCREMENTAL;
+    }
+
+    @Override
+    public Map<String, Combine> combining() {
+        return Map.of("order_ids", Combine.UNION, "revenue", Combine.SUM, "currencies", Combine.UNION,
+                "first_order_at", Combine.MIN, "last_order_at", Combine.MAX);
     }
 
     @Override

@@ -1,7 +1,10 @@
 package io.clickstream.spark.gold;
 
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+
+import java.util.Map;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -44,6 +47,24 @@ public final class DailyActiveUsers implements GoldRollup {
                         countDistinct("user_id").as("identified_users"),
                         countDistinct(when(not(col("is_bot")), col("anonymous_id"))).as("human_visitors"),
                         count(lit(1)).as("events"));
+    }
+
+    /** A day is too much to reread every batch: counts are added up, each visitor and user counted once a day. */
+    @Override
+    public Maintenance maintenance() {
+        return Maintenance.INCREMENTAL;
+    }
+
+    @Override
+    public Map<String, Combine> combining() {
+        return Map.of("active_visitors", Combine.SUM, "identified_users", Combine.SUM, "human_visitors", Combine.SUM,
+                "events", Combine.SUM);
+    }
+
+    @Override
+    public Map<String, Column> distinctMembers() {
+        return Map.of("active_visitors", col("anonymous_id"), "identified_users", col("user_id"),
+                "human_visitors", when(not(col("is_bot")), col("anonymous_id")));
     }
 
     @Override

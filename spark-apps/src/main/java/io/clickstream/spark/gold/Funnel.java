@@ -1,15 +1,21 @@
 package io.clickstream.spark.gold;
 
+import io.clickstream.spark.config.PipelineConfig;
+import io.clickstream.spark.table.DeltaMerge;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 import java.time.Duration;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -24,6 +30,22 @@ public final class Funnel {
     private static final String[] STEPS = {"viewed", "viewed_product", "added_to_cart", "started_checkout", "purchased"};
 
     private Funnel() {
+    }
+
+    /** Recomputes the windows of the sessions a batch touched from {@code gold.sessions}, merged just before. */
+    public static void update(SparkSession spark, PipelineConfig config, Dataset<Row> touchedSessions) {
+        Dataset<Row> windows = touchedSessions.select("site_id", "window_start").distinct();
+        Row range = windows.agg(min("window_start"), max("window_start")).head();
+        if (range.isNullAt(0)) {
+            return;
+        }
+        Column inRange = col("window_start").between(range.get(0), range.get(1));
+        Dataset<Row> sessions = spark.read().format("delta").load(GoldTables.path(config, GoldTables.SESSIONS)).where(inRange);
+        Dataset<Row> inWindows = sessions.as("s").join(broadcast(windows).as("w"),
+                col("s.site_id").equalTo(col("w.site_id")).and(col("s.window_start").equalTo(col("w.window_start"))),
+                "left_semi");
+        DeltaMerge.upsert(spark, GoldTables.path(config, TABLE), aggregate(inWindows, config.funnelWindow()),
+                col("t.window_start").between(range.get(0), range.get(1)), null, KEYS);
     }
 
     public static Dataset<Row> aggregate(Dataset<Row> sessions, Duration window) {

@@ -1,18 +1,32 @@
 package io.clickstream.spark.gold;
 
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 import java.io.Serializable;
+import java.util.Map;
 
 /**
- * A gold table computed from a silver table. A micro-batch names the <em>scopes</em> it touches (e.g. a site's
- * minute); each touched scope is recomputed in full from silver and merged into gold. So a replayed batch
- * changes nothing, late-but-allowed events simply update their scope, and gold always equals
- * {@code aggregate(relevant(silver))}.
+ * A gold table computed from a silver table: gold always equals {@code aggregate(relevant(silver))}. A micro-batch
+ * names the <em>scopes</em> it touches (e.g. a site's minute) and brings them up to date in one of two ways
+ * ({@link #maintenance()}); either way a replayed batch changes nothing and allowed-late events update their scope.
  */
 public interface GoldRollup extends Serializable {
     enum Source { EVENTS, PRODUCT_EVENTS }
+
+    enum Maintenance {
+        /** Each touched scope recomputed in full from silver and merged: for scopes small enough to reread (minutes). */
+        RECOMPUTE,
+        /**
+         * The batch's own aggregate combined with the table's current rows of the touched scopes, then merged with a
+         * {@link io.clickstream.spark.table.BatchStamp}: for scopes too large to reread every batch (an hour, a day).
+         */
+        INCREMENTAL
+    }
+
+    /** How an {@link Maintenance#INCREMENTAL} column of two aggregates of disjoint rows combines. */
+    enum Combine { SUM, MIN, MAX, UNION }
 
     /** Table name within the gold layer. */
     String table();
@@ -32,6 +46,34 @@ public interface GoldRollup extends Serializable {
 
     /** The key of a gold row. */
     String[] mergeKeys();
+
+    default Maintenance maintenance() {
+        return Maintenance.RECOMPUTE;
+    }
+
+    /**
+     * {@link Maintenance#INCREMENTAL}: how each column of {@link #aggregate} that is neither a merge key nor derived
+     * (see {@link #finish}) combines with the current value.
+     */
+    default Map<String, Combine> combining() {
+        throw new UnsupportedOperationException(table() + " is recomputed, not combined");
+    }
+
+    /**
+     * {@link Maintenance#INCREMENTAL}: distinct counts, column → the member counted once per key (null members are
+     * not counted). The members already counted are kept beside the table, so a batch adds only the new ones.
+     */
+    default Map<String, Column> distinctMembers() {
+        return Map.of();
+    }
+
+    /**
+     * {@link Maintenance#INCREMENTAL}: the derived columns recomputed from combined rows, which hold whole scopes
+     * (e.g. a score, and a rank within the window). The default derives nothing.
+     */
+    default Dataset<Row> finish(Dataset<Row> combined) {
+        return combined;
+    }
 
     /**
      * Another rollup whose gold table this one is recomputed from, instead of silver, or null. That rollup is merged

@@ -5,11 +5,15 @@ import io.clickstream.spark.config.PipelineConfig;
 import io.clickstream.spark.silver.SilverTables;
 import io.clickstream.spark.silver.SilverTransform;
 import io.clickstream.spark.table.DeltaMerge;
+import io.clickstream.spark.table.BatchStamp;
 import io.clickstream.spark.table.DeltaTables;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
+import java.util.Arrays;
 import java.util.List;
 
 /** The gold tables, their rollups and where they live. */
@@ -36,6 +40,11 @@ public final class GoldTables {
         return config.tablePath(LAYER, table);
     }
 
+    /** Where an incremental rollup keeps the members its distinct counts have counted (not a table for queries). */
+    public static String seenPath(PipelineConfig config, String table) {
+        return config.tablePath(LAYER, "_seen/" + table);
+    }
+
     /** Empty silver events, for deriving schemas. */
     static Dataset<Row> emptySilverEvents(SparkSession spark, PipelineConfig config) {
         return SilverTransform.enrich(SilverTransform.check(
@@ -51,35 +60,24 @@ public final class GoldTables {
         SilverTables.ensure(spark, config);
         for (GoldRollup r : rollups(config)) {
             Dataset<Row> empty = r.aggregate(r.relevant(emptySource(spark, config, r.source())));
-            DeltaTables.ensure(spark, LAYER, r.table(), path(config, r.table()), empty.schema());
-        }
-        backfillUpstreams(spark, config);
-        DeltaTables.ensure(spark, LAYER, SESSIONS, path(config, SESSIONS), SessionRows.SCHEMA);
-        Dataset<Row> noSessions = spark.createDataFrame(List.of(), SessionRows.SCHEMA);
-        DeltaTables.ensure(spark, LAYER, Funnel.TABLE, path(config, Funnel.TABLE),
-                Funnel.aggregate(noSessions, config.funnelWindow()).schema());
-    }
-
-    /**
-     * A table other rollups are recomputed from must hold all of history. When it is empty while a table derived from
-     * it is not (it was added to a running deployment, or a first fill was interrupted), it is filled from silver once;
-     * the MERGE makes a repeated fill harmless.
-     */
-    static void backfillUpstreams(SparkSession spark, PipelineConfig config) {
-        for (GoldRollup derived : rollups(config)) {
-            GoldRollup upstream = derived.recomputedFrom();
-            if (upstream == null || !read(spark, config, upstream.table()).isEmpty()
-                    || read(spark, config, derived.table()).isEmpty()) {
+            if (r.maintenance() == GoldRollup.Maintenance.RECOMPUTE) {
+                DeltaTables.ensure(spark, LAYER, r.table(), path(config, r.table()), empty.schema());
                 continue;
             }
-            String source = upstream.source() == GoldRollup.Source.EVENTS ? SilverTables.EVENTS : SilverTables.PRODUCT_EVENTS;
-            Dataset<Row> silver = spark.read().format("delta").load(SilverTables.path(config, source));
-            DeltaMerge.upsert(spark, path(config, upstream.table()), upstream.aggregate(upstream.relevant(silver)),
-                    upstream.mergeKeys());
+            DeltaTables.ensure(spark, LAYER, r.table(), path(config, r.table()), BatchStamp.addTo(empty.schema()));
+            if (!r.distinctMembers().isEmpty()) {
+                StructType seen = new StructType();
+                for (String k : r.mergeKeys()) {
+                    seen = seen.add(empty.schema().apply(k));
+                }
+                seen = seen.add("counted_as", DataTypes.StringType).add("member", DataTypes.StringType);
+                DeltaTables.ensureAt(spark, seenPath(config, r.table()), seen, Arrays.asList(r.mergeKeys()).contains("event_date") ? new String[] {"event_date"} : new String[0]);
+            }
         }
-    }
-
-    private static Dataset<Row> read(SparkSession spark, PipelineConfig config, String table) {
-        return spark.read().format("delta").load(path(config, table));
+        // Partitioned by is_live: the live sessions, which every batch reads, are a small partition of their own.
+        DeltaTables.ensure(spark, LAYER, SESSIONS, path(config, SESSIONS), SessionRows.TABLE_SCHEMA, "is_live");
+        Dataset<Row> noSessions = spark.createDataFrame(List.of(), SessionRows.TABLE_SCHEMA);
+        DeltaTables.ensure(spark, LAYER, Funnel.TABLE, path(config, Funnel.TABLE),
+                Funnel.aggregate(noSessions, config.funnelWindow()).schema());
     }
 }

@@ -1,17 +1,24 @@
 package io.clickstream.spark.gold;
 
+import io.clickstream.spark.table.BatchStamp;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
+import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
-/** The {@code gold.sessions} row of a {@link Session}. */
+/**
+ * The {@code gold.sessions} row of a {@link Session}, and back: the table is the sessionizer's state, so a visitor's
+ * live session is read from it, continued with the visitor's new events and merged again.
+ */
 public final class SessionRows {
+    /** What the sessionizer writes; the table adds the {@link BatchStamp} columns. */
     public static final StructType SCHEMA = new StructType()
             .add("session_key", DataTypes.StringType, false)
             .add("site_id", DataTypes.StringType)
@@ -36,21 +43,58 @@ public final class SessionRows {
             .add("is_bounce", DataTypes.BooleanType)
             .add("is_converted", DataTypes.BooleanType)
             .add("is_live", DataTypes.BooleanType)
-            .add("window_start", DataTypes.TimestampType);
+            .add("window_start", DataTypes.TimestampType)
+            .add("pages_visited", DataTypes.createArrayType(DataTypes.StringType))
+            .add("last_received_at", DataTypes.TimestampType);
+
+    public static final StructType TABLE_SCHEMA = BatchStamp.addTo(SCHEMA);
 
     private SessionRows() {
     }
 
-    /** {@code windowMs}: the funnel window the session is counted in, by its start. */
-    public static Row toRow(String siteId, String anonymousId, Session s, long windowMs) {
+    /**
+     * {@code windowMs}: the funnel window the session is counted in, by its start; {@code lastReceivedMs}: the newest
+     * gateway receive time of the visitor's events, which decides when a live session is over.
+     */
+    public static Row toRow(String siteId, String anonymousId, Session s, long windowMs, long lastReceivedMs) {
         return RowFactory.create(s.key, siteId, anonymousId, s.userId, new Timestamp(s.startMs), new Timestamp(s.endMs),
                 s.durationSeconds(), s.events, s.pageViews, (long) s.pages.size(), s.landingPage, s.exitPage,
                 s.productViews, s.addToCarts, s.checkouts, s.purchases, s.revenue.setScale(2, RoundingMode.HALF_UP),
                 toArray(s.products), toArray(s.categories), s.funnelStep, s.isBounce(), s.isConverted(), s.live,
-                new Timestamp(Math.floorDiv(s.startMs, windowMs) * windowMs));
+                new Timestamp(Math.floorDiv(s.startMs, windowMs) * windowMs), toArray(s.pages),
+                lastReceivedMs == Long.MIN_VALUE ? null : new Timestamp(lastReceivedMs));
     }
 
-    private static Object toArray(java.util.Collection<String> values) {
+    /** A visitor's live session as stored, ready to be continued. */
+    public static Sessionizer.VisitorState toVisitor(Row row) {
+        Session s = new Session();
+        s.key = row.getAs("session_key");
+        s.userId = row.getAs("user_id");
+        s.startMs = row.<Timestamp>getAs("session_start").getTime();
+        s.endMs = row.<Timestamp>getAs("session_end").getTime();
+        s.events = row.<Long>getAs("events");
+        s.pageViews = row.<Long>getAs("page_views");
+        s.productViews = row.<Long>getAs("product_views");
+        s.addToCarts = row.<Long>getAs("add_to_carts");
+        s.checkouts = row.<Long>getAs("checkouts");
+        s.purchases = row.<Long>getAs("purchases");
+        BigDecimal revenue = row.getAs("revenue");
+        s.revenue = revenue == null ? BigDecimal.ZERO : revenue;
+        s.landingPage = row.getAs("landing_page");
+        s.exitPage = row.getAs("exit_page");
+        s.funnelStep = row.<Integer>getAs("funnel_step");
+        s.pages.addAll(strings(row, row.fieldIndex("pages_visited")));
+        s.products.addAll(strings(row, row.fieldIndex("products_viewed")));
+        s.categories.addAll(strings(row, row.fieldIndex("categories_viewed")));
+        s.live = true;
+        Sessionizer.VisitorState visitor = new Sessionizer.VisitorState();
+        visitor.open = s;
+        Timestamp lastReceived = row.getAs("last_received_at");
+        visitor.lastReceivedMs = lastReceived == null ? Long.MIN_VALUE : lastReceived.getTime();
+        return visitor;
+    }
+
+    private static Object toArray(Collection<String> values) {
         return new ArrayList<>(values).toArray(new String[0]);
     }
 

@@ -6,6 +6,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 
 import java.time.Duration;
+import java.util.Map;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -58,16 +59,34 @@ public final class TrendingProducts implements GoldRollup {
 
     @Override
     public Dataset<Row> aggregate(Dataset<Row> rows) {
-        Dataset<Row> perProduct = rows.groupBy("site_id", "window_start", "window_end", "sku")
+        return finish(rows.groupBy("site_id", "window_start", "window_end", "sku")
                 .agg(max("product_name").as("product_name"),
                         sum(when(col("event_type").equalTo("product_view"), 1L).otherwise(0L)).as("views"),
                         sum(when(col("event_type").equalTo("add_to_cart"), 1L).otherwise(0L)).as("add_to_carts"),
                         sum(when(col("event_type").equalTo("purchase"), 1L).otherwise(0L)).as("purchases"),
                         sum(when(col("event_type").equalTo("purchase"), coalesce(col("quantity"), lit(1L))).otherwise(0L))
-                                .as("units_sold"))
-                .withColumn("score", col("views").plus(col("add_to_carts").multiply(3)).plus(col("purchases").multiply(5)));
-        return perProduct.withColumn("rank", row_number().over(
-                Window.partitionBy("site_id", "window_start").orderBy(col("score").desc(), col("sku"))));
+                                .as("units_sold")));
+    }
+
+    /** An hour of product events is too much to reread every batch: its counts are added up instead. */
+    @Override
+    public Maintenance maintenance() {
+        return Maintenance.INCREMENTAL;
+    }
+
+    @Override
+    public Map<String, Combine> combining() {
+        return Map.of("product_name", Combine.MAX, "views", Combine.SUM, "add_to_carts", Combine.SUM,
+                "purchases", Combine.SUM, "units_sold", Combine.SUM);
+    }
+
+    /** Score and rank, over whole windows. */
+    @Override
+    public Dataset<Row> finish(Dataset<Row> counts) {
+        return counts
+                .withColumn("score", col("views").plus(col("add_to_carts").multiply(3)).plus(col("purchases").multiply(5)))
+                .withColumn("rank", row_number().over(
+                        Window.partitionBy("site_id", "window_start").orderBy(col("score").desc(), col("sku"))));
     }
 
     @Override

@@ -4,10 +4,13 @@ import io.clickstream.spark.config.PipelineConfig;
 import io.clickstream.spark.metrics.BatchStats;
 import io.clickstream.spark.metrics.PipelineMetrics;
 import io.clickstream.spark.table.IdempotentWrites;
+import io.clickstream.spark.runtime.MicroBatches;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+
+import java.util.function.Consumer;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -24,21 +27,43 @@ public final class SilverBatchWriter implements VoidFunction2<Dataset<Row>, Long
     @Override
     public void call(Dataset<Row> checked, Long batchId) {
         // The batch comes out of a stateful operator: compute it once, then write from it three times.
-        Dataset<Row> batch = checked.persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> batch = MicroBatches.materialize(checked);
         try {
-            Dataset<Row> valid = SilverTransform.valid(batch);
+            write(batch, batchId, null);
+        } finally {
+            MicroBatches.release(batch);
+        }
+    }
+
+    /**
+     * {@code batch}: checked rows, cached by the caller. {@code then}, if given, gets the batch's new silver events
+     * (cached, already committed to {@code silver.events}) to build on, e.g. the gold tables in the same driver.
+     */
+    public void write(Dataset<Row> batch, long batchId, Consumer<Dataset<Row>> then) {
+        Dataset<Row> valid = SilverTransform.valid(batch);
+        IdempotentWrites.append(SilverTransform.quarantine(SilverTransform.invalid(batch)),
+                SilverTables.path(config, SilverTables.QUARANTINE), "silver-quarantine", batchId);
+        if (then == null) {
             // Product lines enrich only the commerce rows again: cheaper than caching every enriched event.
             Dataset<Row> commerce = SilverTransform.enrich(valid.where(col("commerce.products").isNotNull()));
-            // silver.events last: gold streams from it and then reads the product lines of the same batch
-            IdempotentWrites.append(SilverTransform.productLines(commerce),
-                    SilverTables.path(config, SilverTables.PRODUCT_EVENTS), "silver-product-events", batchId);
-            IdempotentWrites.append(SilverTransform.quarantine(SilverTransform.invalid(batch)),
-                    SilverTables.path(config, SilverTables.QUARANTINE), "silver-quarantine", batchId);
-            IdempotentWrites.append(SilverTransform.enrich(valid),
-                    SilverTables.path(config, SilverTables.EVENTS), "silver-events", batchId);
+            writeEvents(SilverTransform.productLines(commerce), SilverTransform.enrich(valid), batchId);
             BatchStats.reportSilver(batch, QualityRules.names(config), metrics);
-        } finally {
-            batch.unpersist();
+            return;
         }
+        Dataset<Row> events = SilverTransform.enrich(valid).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            writeEvents(SilverTransform.productLines(events), events, batchId);
+            BatchStats.reportSilver(batch, QualityRules.names(config), metrics);
+            then.accept(events);
+        } finally {
+            events.unpersist();
+        }
+    }
+
+    /** silver.events last: a stream of it then always finds the batch's product lines in place. */
+    private void writeEvents(Dataset<Row> productLines, Dataset<Row> events, long batchId) {
+        IdempotentWrites.append(productLines, SilverTables.path(config, SilverTables.PRODUCT_EVENTS),
+                "silver-product-events", batchId);
+        IdempotentWrites.append(events, SilverTables.path(config, SilverTables.EVENTS), "silver-events", batchId);
     }
 }

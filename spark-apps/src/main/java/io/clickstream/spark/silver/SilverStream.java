@@ -5,6 +5,7 @@ import io.clickstream.spark.config.Durations;
 import io.clickstream.spark.config.PipelineConfig;
 import io.clickstream.spark.metrics.PipelineMetrics;
 import io.clickstream.spark.runtime.SchedulerPools;
+import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -31,15 +32,24 @@ public final class SilverStream {
 
     public static StreamingQuery start(SparkSession spark, PipelineConfig config, PipelineMetrics metrics,
                                        Trigger trigger) throws TimeoutException {
+        return start(spark, config, QUERY_NAME, trigger, new SilverBatchWriter(config, metrics));
+    }
+
+    /**
+     * The checked, deduplicated stream of bronze rows into {@code writer}, as query {@code name} (its checkpoint and
+     * scheduler pool carry the same name).
+     */
+    public static StreamingQuery start(SparkSession spark, PipelineConfig config, String name, Trigger trigger,
+                                       VoidFunction2<Dataset<Row>, Long> writer) throws TimeoutException {
         BronzeTable.ensure(spark, config);
         SilverTables.ensure(spark, config);
         Dataset<Row> bronze = spark.readStream().format("delta").load(BronzeTable.path(config));
-        return SchedulerPools.start(spark, QUERY_NAME, deduplicate(SilverTransform.check(bronze, config), config)
+        return SchedulerPools.start(spark, name, deduplicate(SilverTransform.check(bronze, config), config)
                 .writeStream()
-                .queryName(QUERY_NAME)
-                .option("checkpointLocation", config.checkpoint(QUERY_NAME))
+                .queryName(name)
+                .option("checkpointLocation", config.checkpoint(name))
                 .trigger(trigger)
-                .foreachBatch(new SilverBatchWriter(config, metrics)));
+                .foreachBatch(writer));
     }
 
     public static Dataset<Row> deduplicate(Dataset<Row> checked, PipelineConfig config) {

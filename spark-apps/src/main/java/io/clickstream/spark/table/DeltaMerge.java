@@ -1,5 +1,6 @@
 package io.clickstream.spark.table;
 
+import io.delta.tables.DeltaMergeBuilder;
 import io.delta.tables.DeltaTable;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -8,21 +9,30 @@ import org.apache.spark.sql.SparkSession;
 
 import static org.apache.spark.sql.functions.col;
 
-/** Upsert by key: rows with the same key are replaced, new keys inserted. Running it twice changes nothing. */
+/** Upsert by key: rows with the same key are replaced, new keys inserted. */
 public final class DeltaMerge {
     private DeltaMerge() {
     }
 
+    /** Running it twice changes nothing: for rows recomputed in full. */
     public static void upsert(SparkSession spark, String path, Dataset<Row> rows, String... keys) {
-        Column on = null;
+        upsert(spark, path, rows, null, null, keys);
+    }
+
+    /**
+     * {@code targetRange}: a condition on the target's own columns (a literal range, e.g. of window starts) that holds
+     * for every row the source can match, so Delta skips the table's other files instead of joining the whole table.
+     * {@code updateWhen}: a further condition for replacing a matched row (e.g. {@link BatchStamp#notYetWritten}).
+     */
+    public static void upsert(SparkSession spark, String path, Dataset<Row> rows, Column targetRange, Column updateWhen,
+                              String... keys) {
+        Column on = targetRange;
         for (String k : keys) {
             Column eq = col("t." + k).eqNullSafe(col("s." + k));
             on = on == null ? eq : on.and(eq);
         }
-        DeltaTable.forPath(spark, path).as("t")
-                .merge(rows.as("s"), on)
-                .whenMatched().updateAll()
-                .whenNotMatched().insertAll()
-                .execute();
+        DeltaMergeBuilder merge = DeltaTable.forPath(spark, path).as("t").merge(rows.as("s"), on);
+        merge = updateWhen == null ? merge.whenMatched().updateAll() : merge.whenMatched(updateWhen).updateAll();
+        merge.whenNotMatched().insertAll().execute();
     }
 }

@@ -3,12 +3,18 @@ package io.clickstream.spark.table;
 import io.delta.tables.DeltaTable;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Creates Delta tables at their configured location and registers them by name ({@code layer.table}). */
 public final class DeltaTables {
     /** Tables already checked in this JVM, per session: each job start would otherwise repeat the lookups. */
-    private static final java.util.Set<String> ENSURED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final Set<String> ENSURED = ConcurrentHashMap.newKeySet();
 
     private DeltaTables() {
     }
@@ -22,6 +28,7 @@ public final class DeltaTables {
         }
         spark.sql("CREATE DATABASE IF NOT EXISTS " + layer);
         String wanted = qualified(spark, location);
+        requireColumns(spark, name, wanted, schema);
         if (spark.catalog().tableExists(name)) {
             if (wanted.equals(registeredLocation(spark, name))) {
                 ENSURED.add(memo);
@@ -37,6 +44,32 @@ public final class DeltaTables {
                 .partitionedBy(partitionColumns)
                 .execute();
         ENSURED.add(memo);
+    }
+
+    /** A table known by its location only, not registered by name: bookkeeping beside a table, not for queries. */
+    public static void ensureAt(SparkSession spark, String location, StructType schema, String... partitionColumns) {
+        String memo = System.identityHashCode(spark) + " " + location;
+        if (ENSURED.contains(memo)) {
+            return;
+        }
+        String wanted = qualified(spark, location);
+        requireColumns(spark, wanted, wanted, schema);
+        DeltaTable.createIfNotExists(spark).location(wanted).addColumns(schema).partitionedBy(partitionColumns).execute();
+        ENSURED.add(memo);
+    }
+
+    /** A table left by an older version that lacks columns this one writes: say so, rather than fail mid-stream. */
+    private static void requireColumns(SparkSession spark, String name, String location, StructType schema) {
+        if (!DeltaTable.isDeltaTable(spark, location)) {
+            return;
+        }
+        List<String> existing = Arrays.asList(DeltaTable.forPath(spark, location).toDF().schema().fieldNames());
+        List<String> missing = Arrays.stream(schema.fields()).map(StructField::name).filter(c -> !existing.contains(c)).toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException(name + " at " + location + " lacks the columns " + missing
+                    + ": it was written by an older version of the jobs. Move it and its checkpoints aside (or delete "
+                    + "them) to rebuild it from the layer below.");
+        }
     }
 
     /** Where the name points, or null when its files are gone (then it is re-pointed). */

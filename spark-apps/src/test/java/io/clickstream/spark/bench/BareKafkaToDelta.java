@@ -17,7 +17,8 @@ import static org.apache.spark.sql.functions.col;
 /**
  * The benchmark's ceiling: the plainest Spark query from the same Kafka topic to a Delta append (value as a
  * string plus the Kafka position, no parsing), same session settings and batch bound as the pipeline. Reads the
- * backlog with {@code availableNow} and prints {@code BARE <rows> <ms from first batch start to the end>}.
+ * backlog with {@code availableNow} and prints {@code BARE BATCH <start ms> <end ms> <rows so far>} for each batch, and
+ * {@code BARE <rows> <ms from first batch start to the end>}.
  */
 public final class BareKafkaToDelta {
     public static void main(String[] args) throws Exception {
@@ -32,8 +33,11 @@ public final class BareKafkaToDelta {
 
             @Override
             public void onQueryProgress(QueryProgressEvent event) {
-                firstBatchStart.compareAndSet(0, Instant.parse(event.progress().timestamp()).toEpochMilli());
-                rows.addAndGet(event.progress().numInputRows());
+                long batchStart = Instant.parse(event.progress().timestamp()).toEpochMilli();
+                firstBatchStart.compareAndSet(0, batchStart);
+                long total = rows.addAndGet(event.progress().numInputRows());
+                Long took = event.progress().durationMs().get("triggerExecution");
+                System.out.printf("BARE BATCH %d %d %d%n", batchStart, batchStart + (took == null ? 0 : took), total);
             }
 
             @Override

@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  * Run through {@code bench/spark-bench.sh}.
  */
 public final class PipelineBench {
-    private static final String[] QUERIES = {"bronze", "silver", "gold-rollups", "gold-sessions"};
+    /** The all-layers driver's queries: Kafka → bronze, and bronze → silver → gold in one micro-batch ("silver"). */
+    private static final String[] QUERIES = {"bronze", "silver"};
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];
@@ -55,58 +56,110 @@ public final class PipelineBench {
         }
     }
 
+    /**
+     * N events that arrived at {@code bench.arrivalRate} events/s (default 20,000) until now, waiting in Kafka: each
+     * layer must catch up. Reports, per query, the rate over the whole backlog and the sustained rate once the first
+     * 10% are through (JIT and first-batch warm-up behind it), against the bare query measured the same way.
+     */
     private static void backlog(long n, KafkaBroker kafka, Path config, Path dir, int port) throws Exception {
-        long sent = produce(kafka, n, 0, Long.MAX_VALUE);
-        System.out.printf("backlog: %d events in Kafka%n", sent);
-        double ceiling = bare(config, dir);
-        System.out.printf("%-14s %,.0f events/s (bare Kafka → Delta append, the ceiling)%n", "bare", ceiling);
+        int arrivalRate = Integer.getInteger("bench.arrivalRate", 20_000);
+        long sent = produceArrived(kafka, n, arrivalRate);
+        System.out.printf("backlog: %d events in Kafka, arrived at %,d events/s until now%n", sent, arrivalRate);
+        Progress ceiling = bare(config, dir, sent);
+        System.out.printf("%-14s %s (bare Kafka → Delta append, the ceiling)%n", "bare", ceiling.describe(null));
         PipelineProcess p = PipelineProcess.start("io.clickstream.spark.app.AllLayersJob", config, dir.resolve("driver.log"));
-        Map<String, Long> firstSeen = new LinkedHashMap<>();
-        Map<String, Long> doneAt = new LinkedHashMap<>();
+        Map<String, Progress> progress = new LinkedHashMap<>();
+        for (String q : QUERIES) {
+            progress.put(q, new Progress(sent));
+        }
         long start = System.currentTimeMillis();
-        while (doneAt.size() < QUERIES.length && System.currentTimeMillis() - start < 1_800_000 && p.isAlive()) {
+        while (!progress.values().stream().allMatch(Progress::done) && System.currentTimeMillis() - start < 1_800_000
+                && p.isAlive()) {
             Thread.sleep(500);
             String m = scrape(port);
             for (String q : QUERIES) {
-                double rows = value(m, "clickstream_query_input_rows_total\\{query=\"" + q + "\"\\}");
-                if (rows > 0) {
-                    firstSeen.putIfAbsent(q, System.currentTimeMillis());
-                }
-                if (rows >= sent) {
-                    doneAt.putIfAbsent(q, System.currentTimeMillis());
-                }
+                progress.get(q).observe(System.currentTimeMillis(),
+                        (long) value(m, "clickstream_query_input_rows_total\\{query=\"" + q + "\"\\}"));
             }
         }
-        long t0 = firstSeen.getOrDefault("bronze", start);
         for (String q : QUERIES) {
-            Long done = doneAt.get(q);
-            double rate = done == null ? 0 : sent * 1000.0 / Math.max(1, done - t0);
-            System.out.printf("%-14s %s%n", q, done == null ? "did not finish"
-                    : String.format("%,.0f events/s = %.2f × bare (all %d read %.1f s after the first bronze batch)",
-                    rate, rate / ceiling, sent, (done - t0) / 1000.0));
+            System.out.printf("%-14s %s%n", q, progress.get(q).describe(ceiling));
         }
         System.out.println(rss(p));
         p.terminate();
     }
 
-    /** Runs {@link BareKafkaToDelta} over the same backlog in its own driver: events/s from its first batch. */
-    private static double bare(Path config, Path dir) throws Exception {
+    /** Rows a query has read over time: the whole run's rate, and the rate from 10% of the rows to the end. */
+    static final class Progress {
+        private final long total;
+        private long firstMs = -1;
+        private long tenthMs = -1;
+        private long tenthRows;
+        private long doneMs = -1;
+
+        Progress(long total) {
+            this.total = total;
+        }
+
+        void observe(long nowMs, long rows) {
+            if (rows > 0 && firstMs < 0) {
+                firstMs = nowMs;
+            }
+            if (rows >= total / 10 && tenthMs < 0) {
+                tenthMs = nowMs;
+                tenthRows = rows;
+            }
+            if (rows >= total && doneMs < 0) {
+                doneMs = nowMs;
+            }
+        }
+
+        boolean done() {
+            return doneMs >= 0;
+        }
+
+        double overall() {
+            return total * 1000.0 / Math.max(1, doneMs - firstMs);
+        }
+
+        double sustained() {
+            return (total - tenthRows) * 1000.0 / Math.max(1, doneMs - tenthMs);
+        }
+
+        String describe(Progress ceiling) {
+            if (!done()) {
+                return "did not finish";
+            }
+            String vs = ceiling == null ? "" : String.format(" = %.2f × bare", sustained() / ceiling.sustained());
+            return String.format("sustained %,.0f events/s%s (after the first 10%%; whole backlog %,.0f events/s in %.1f s)",
+                    sustained(), vs, overall(), (doneMs - firstMs) / 1000.0);
+        }
+    }
+
+    /** Runs {@link BareKafkaToDelta} over the same backlog in its own driver, reading its batch-by-batch progress. */
+    private static Progress bare(Path config, Path dir, long total) throws Exception {
         Path log = dir.resolve("bare.log");
         PipelineProcess p = PipelineProcess.start(BareKafkaToDelta.class.getName(), config, log);
         long start = System.currentTimeMillis();
         while (p.isAlive() && System.currentTimeMillis() - start < 900_000) {
             Thread.sleep(500);
         }
-        Matcher m = Pattern.compile("^BARE (\\d+) (\\d+)$", Pattern.MULTILINE).matcher(Files.readString(log));
-        if (p.isAlive() || !m.find()) {
+        Progress progress = new Progress(total);
+        Matcher m = Pattern.compile("^BARE BATCH (\\d+) (\\d+) (\\d+)$", Pattern.MULTILINE).matcher(Files.readString(log));
+        while (m.find()) {
+            // the batch's start counts as the moment its first rows were read: the first observation of progress
+            progress.observe(Long.parseLong(m.group(1)), 1);
+            progress.observe(Long.parseLong(m.group(2)), Long.parseLong(m.group(3)));
+        }
+        if (p.isAlive() || !progress.done()) {
             throw new IllegalStateException("the bare query did not finish; see " + log);
         }
-        return Long.parseLong(m.group(1)) * 1000.0 / Math.max(1, Long.parseLong(m.group(2)));
+        return progress;
     }
 
     private static void rate(int perSecond, int seconds, KafkaBroker kafka, Path config, Path dir, int port) throws Exception {
         PipelineProcess p = PipelineProcess.start("io.clickstream.spark.app.AllLayersJob", config, dir.resolve("driver.log"));
-        while (value(scrape(port), "clickstream_query_batches_total\\{query=\"gold-rollups\"\\}") < 1 && p.isAlive()) {
+        while (value(scrape(port), "clickstream_query_batches_total\\{query=\"silver\"\\}") < 1 && p.isAlive()) {
             Thread.sleep(500);
         }
         System.out.printf("rate: %d events/s for %d s%n", perSecond, seconds);
@@ -123,8 +176,28 @@ public final class PipelineBench {
         p.terminate();
     }
 
+    /**
+     * Sends n events as if they had arrived at {@code arrivalRate} events/s until now: occurred and received at their
+     * arrival time, so windows and sessions see a stream of that rate, not one instant.
+     */
+    static long produceArrived(KafkaBroker kafka, long n, int arrivalRate) {
+        long nowMs = System.currentTimeMillis();
+        long firstMs = nowMs - n * 1000 / arrivalRate;
+        return produce(kafka, 0, n, 0, Long.MAX_VALUE, i -> Instant.ofEpochMilli(firstMs + i * 1000 / arrivalRate));
+    }
+
     /** Sends n events, paced at perSecond (0 = unpaced), received now. */
-    private static long produce(KafkaBroker kafka, long n, int perSecond, long maxMs) {
+    static long produce(KafkaBroker kafka, long n, int perSecond, long maxMs) {
+        return produce(kafka, 0, n, perSecond, maxMs);
+    }
+
+    /** The same, numbering the events from {@code first} (each number is one event id). */
+    static long produce(KafkaBroker kafka, long first, long n, int perSecond, long maxMs) {
+        return produce(kafka, first, n, perSecond, maxMs, i -> Instant.now());
+    }
+
+    private static long produce(KafkaBroker kafka, long first, long n, int perSecond, long maxMs,
+                                java.util.function.LongFunction<Instant> arrival) {
         long start = System.currentTimeMillis();
         long sent = 0;
         try (KafkaProducer<String, String> producer = TestKafka.producer(kafka.bootstrapServers())) {
@@ -136,17 +209,17 @@ public final class PipelineBench {
                         Thread.sleep(wait);
                     }
                 }
-                Instant now = Instant.now();
+                Instant now = arrival.apply(sent);
                 String visitor = "v-" + (sent % 5000);
                 String type = sent % 10 == 9 ? "purchase" : sent % 3 == 0 ? "product_view" : "page_view";
-                EventJson e = EventJson.event(uuid(sent), type, visitor, now.toString())
+                EventJson e = EventJson.event(uuid(first + sent), type, visitor, now.toString())
                         .page("https://shop.example/p/" + (sent % 50), "/p/" + (sent % 50))
                         .userAgent("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36");
                 if (!type.equals("page_view")) {
                     e.product("sku-" + (sent % 40), "cat-" + (sent % 7), "9.99", 1);
                 }
                 if (type.equals("purchase")) {
-                    e.order("o-" + sent, "9.99", "EUR");
+                    e.order("o-" + (first + sent), "9.99", "EUR");
                 }
                 producer.send(TestKafka.record("clickstream.events", visitor, e.json(), now));
                 sent++;

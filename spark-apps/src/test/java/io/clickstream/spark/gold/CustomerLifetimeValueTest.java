@@ -1,23 +1,13 @@
 package io.clickstream.spark.gold;
 
 import io.clickstream.spark.testing.SparkTestSession;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.BooleanType;
-import org.apache.spark.sql.types.StructType;
-import io.clickstream.spark.config.PipelineConfig;
-import io.clickstream.spark.silver.SilverTables;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.current_timestamp;
-import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -72,35 +62,5 @@ class CustomerLifetimeValueTest {
                 .selectExpr("customer_id", "orders", "CAST(revenue AS STRING)", "currencies", "CAST(avg_order_value AS STRING)")
                 .collectAsList().stream().map(Row::toString).toList())
                 .containsExactly("[u9,2,7.25,WrappedArray(EUR),3.63]", "[v1,2,45.50,WrappedArray(EUR, USD),22.75]");
-    }
-
-    @Test
-    void customerDaysAddedToADeploymentWithHistoryAreFilledFromSilver(@TempDir Path dir) {
-        PipelineConfig config = SparkTestSession.config(dir);
-        GoldTables.ensure(spark, config);
-        // a deployment from before customer_daily_orders: silver and lifetime value hold history, the new table is empty
-        String silverPath = SilverTables.path(config, SilverTables.EVENTS);
-        withTableColumns(silver(), spark.read().format("delta").load(silverPath).schema())
-                .write().format("delta").mode("append").save(silverPath);
-        lifetime.aggregate(lifetime.relevant(silver())).write().format("delta").mode("append")
-                .save(GoldTables.path(config, lifetime.table()));
-
-        GoldTables.backfillUpstreams(spark, config);
-        GoldTables.backfillUpstreams(spark, config);
-
-        Dataset<Row> days = spark.read().format("delta").load(GoldTables.path(config, daily.table()));
-        Dataset<Row> expected = daily.aggregate(daily.relevant(silver()));
-        assertThat(days.count()).isEqualTo(4);
-        assertThat(days.select("site_id", "customer_id", "event_date", "order_ids", "revenue", "currencies",
-                "first_order_at", "last_order_at").exceptAll(expected).count()).isZero();
-    }
-
-    /** The rows with every other column of the table: null, or for the table's non-null columns a placeholder. */
-    private static Dataset<Row> withTableColumns(Dataset<Row> rows, StructType table) {
-        List<String> present = List.of(rows.columns());
-        Column[] columns = java.util.Arrays.stream(table.fields()).map(f -> present.contains(f.name()) ? col(f.name())
-                : (f.nullable() ? lit(null) : f.dataType() instanceof BooleanType ? lit(false) : current_timestamp())
-                        .cast(f.dataType()).as(f.name())).toArray(Column[]::new);
-        return rows.select(columns);
     }
 }

@@ -4,7 +4,7 @@ import io.clickstream.localkafka.KafkaBroker;
 import io.clickstream.spark.bronze.BronzeStream;
 import io.clickstream.spark.bronze.BronzeTable;
 import io.clickstream.spark.config.PipelineConfig;
-import io.clickstream.spark.gold.GoldStreams;
+import io.clickstream.spark.gold.GoldStream;
 import io.clickstream.spark.gold.GoldTables;
 import io.clickstream.spark.metrics.PrometheusMetrics;
 import io.clickstream.spark.metrics.QueryProgressListener;
@@ -82,13 +82,13 @@ class KafkaToGoldTest {
             try {
                 queries.add(BronzeStream.start(spark, config, metrics));
                 queries.add(SilverStream.start(spark, config, metrics));
-                queries.addAll(GoldStreams.start(spark, config, metrics));
+                queries.add(GoldStream.start(spark, config, metrics));
 
                 awaitTrue(() -> sumOf(config, "page_metrics_1m", "page_views") == pageViews
                         && sessionEvents(config) == events.size()
                         && queries.stream().allMatch(q -> q.lastProgress() != null), queries);
                 // progress reaches listeners asynchronously
-                awaitTrue(() -> scrape(metrics).contains("query=\"gold-rollups\"")
+                awaitTrue(() -> scrape(metrics).contains("query=\"gold\"")
                         && scrape(metrics).contains("clickstream_end_to_end_latency_seconds_count{layer=\"gold\"}"), queries);
 
                 assertThat(count(BronzeTable.path(config))).isEqualTo(events.size() + 2);
@@ -104,12 +104,12 @@ class KafkaToGoldTest {
             }
 
             spark.sparkContext().removeSparkListener(poolRecorder);
-            assertThat(pools).contains("bronze", "silver", "gold-sessions", "gold-rollups");
+            assertThat(pools).contains("bronze", "silver", "gold");
 
             String scraped = scrape(metrics);
             assertThat(scraped).contains("clickstream_query_processed_rows_per_second{query=\"bronze\"}")
                     .contains("clickstream_query_kafka_lag_records{query=\"bronze\"}")
-                    .contains("clickstream_query_batch_duration_seconds{query=\"gold-rollups\"}")
+                    .contains("clickstream_query_batch_duration_seconds{query=\"gold\"}")
                     .contains("clickstream_quarantined_rows_total 1.0")
                     .contains("clickstream_quality_rule_violations_total{rule=\"parse_failure\"} 1.0")
                     .contains("clickstream_parse_failures_total 1.0")

@@ -1,0 +1,85 @@
+package io.clickstream.spark.gold;
+
+import org.apache.spark.api.java.function.CoGroupFunction;
+import org.apache.spark.sql.Row;
+
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * One visitor's new events, cogrouped with the visitor's live session as stored in {@code gold.sessions}: continues or
+ * splits the session ({@link Sessionizer}) and returns every session the batch touched. A live session whose visitor
+ * sent nothing for a gap of receive time (against the newest receipt of the batch) is returned closed.
+ * Event rows: site_id, anonymous_id, event_id, event_type, event_time, user_id, page_path, revenue, skus, categories,
+ * received_at (see {@link LiveSessions#input}).
+ */
+public final class ContinueSessions implements CoGroupFunction<String, Row, Row, Row> {
+    private final Sessionizer sessionizer;
+    private final long gapMs;
+    private final long windowMs;
+    private final long newestReceiptMs;
+
+    public ContinueSessions(long gapMs, long windowMs, long newestReceiptMs) {
+        this.sessionizer = new Sessionizer(gapMs);
+        this.gapMs = gapMs;
+        this.windowMs = windowMs;
+        this.newestReceiptMs = newestReceiptMs;
+    }
+
+    public static String key(String siteId, String anonymousId) {
+        return siteId + "\u0000" + anonymousId;
+    }
+
+    @Override
+    public Iterator<Row> call(String key, Iterator<Row> newEvents, Iterator<Row> liveSessions) {
+        int sep = key.indexOf('\u0000');
+        String siteId = key.substring(0, sep);
+        String anonymousId = key.substring(sep + 1);
+        List<Row> out = new ArrayList<>();
+        List<Row> live = new ArrayList<>();
+        liveSessions.forEachRemaining(live::add);
+        // One live session per visitor; should there ever be more, the newest goes on and the others are closed.
+        live.sort(Comparator.comparing((Row r) -> r.<Timestamp>getAs("session_start")));
+        Sessionizer.VisitorState visitor = new Sessionizer.VisitorState();
+        for (int i = 0; i < live.size(); i++) {
+            Sessionizer.VisitorState stored = SessionRows.toVisitor(live.get(i));
+            if (i < live.size() - 1) {
+                out.add(closed(siteId, anonymousId, stored));
+            } else {
+                visitor = stored;
+            }
+        }
+        List<SessionEvent> events = new ArrayList<>();
+        long lastReceived = visitor.lastReceivedMs;
+        while (newEvents.hasNext()) {
+            Row r = newEvents.next();
+            if (!r.isNullAt(10)) {
+                lastReceived = Math.max(lastReceived, r.getTimestamp(10).getTime());
+            }
+            events.add(new SessionEvent(r.getString(2), r.getString(3), r.getTimestamp(4).getTime(), r.getString(5),
+                    r.getString(6), r.isNullAt(7) ? null : (BigDecimal) r.get(7), SessionRows.strings(r, 8),
+                    SessionRows.strings(r, 9)));
+        }
+        if (events.isEmpty()) {
+            if (visitor.open != null && visitor.lastReceivedMs != Long.MIN_VALUE
+                    && newestReceiptMs - visitor.lastReceivedMs > gapMs) {
+                out.add(closed(siteId, anonymousId, visitor));
+            }
+            return out.iterator();
+        }
+        visitor.lastReceivedMs = lastReceived;
+        for (Session s : sessionizer.apply(siteId, anonymousId, visitor, events)) {
+            out.add(SessionRows.toRow(siteId, anonymousId, s, windowMs, lastReceived));
+        }
+        return out.iterator();
+    }
+
+    private Row closed(String siteId, String anonymousId, Sessionizer.VisitorState visitor) {
+        Session s = sessionizer.expire(visitor);
+        return SessionRows.toRow(siteId, anonymousId, s, windowMs, visitor.lastReceivedMs);
+    }
+}

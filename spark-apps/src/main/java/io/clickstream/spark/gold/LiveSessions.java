@@ -1,0 +1,73 @@
+package io.clickstream.spark.gold;
+
+import io.clickstream.spark.config.PipelineConfig;
+import io.clickstream.spark.table.BatchStamp;
+import io.clickstream.spark.table.DeltaMerge;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+import java.sql.Timestamp;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.transform;
+
+/**
+ * {@code gold.sessions} from one micro-batch of silver events. The table is its own state: each visitor's live session
+ * is read from it (the {@code is_live} partition holds only those), continued with the visitor's new events
+ * ({@link ContinueSessions}) and merged back, stamped with the batch ({@link BatchStamp}) so that a replayed batch
+ * changes nothing. Sessions describe people: late events and known bots stay out of them.
+ */
+public final class LiveSessions {
+    private LiveSessions() {
+    }
+
+    /** Silver events (stream or batch) → what the sessionizer reads of them, in {@link ContinueSessions}' order. */
+    public static Dataset<Row> input(Dataset<Row> silverEvents) {
+        return silverEvents
+                .where(not(col("is_late")).and(not(col("is_bot"))).and(col("event_time").isNotNull()))
+                .select(col("site_id"), col("anonymous_id"), col("event_id"), col("event_type"), col("event_time"),
+                        col("user_id"), col("page_path"), col("revenue"),
+                        transform(col("products"), p -> p.getField("sku")).as("skus"),
+                        transform(col("products"), p -> p.getField("category")).as("categories"),
+                        col("received_at"));
+    }
+
+    /**
+     * Merges the sessions the batch touched (continued, split, or closed after a gap of silence) and returns them,
+     * cached: the funnel is recomputed for their windows. The caller unpersists them.
+     */
+    public static Dataset<Row> update(SparkSession spark, PipelineConfig config, Dataset<Row> silverEvents, BatchStamp stamp) {
+        Row newest = silverEvents.agg(max(col("received_at"))).head();
+        if (newest.isNullAt(0)) {
+            return null;
+        }
+        String path = GoldTables.path(config, GoldTables.SESSIONS);
+        Dataset<Row> live = spark.read().format("delta").load(path).where(col("is_live"));
+        Dataset<Row> touched = input(silverEvents)
+                .groupByKey((MapFunction<Row, String>) r -> ContinueSessions.key(r.getString(0), r.getString(1)), Encoders.STRING())
+                .cogroup(live.groupByKey((MapFunction<Row, String>) r -> ContinueSessions.key(r.getAs("site_id"),
+                                r.getAs("anonymous_id")), Encoders.STRING()),
+                        new ContinueSessions(config.sessionGap().toMillis(), config.funnelWindow().toMillis(),
+                                newest.getTimestamp(0).getTime()),
+                        Encoders.row(SessionRows.SCHEMA));
+        Dataset<Row> stamped = stamp.on(touched).persist(StorageLevel.MEMORY_AND_DISK());
+        Row earliest = stamped.agg(min(col("session_start"))).head();
+        if (earliest.isNullAt(0)) {
+            stamped.unpersist();
+            return null;
+        }
+        // Every session the batch can match started no earlier than the earliest it touched: older files are skipped.
+        Column range = col("t.session_start").geq(lit(earliest.<Timestamp>getAs(0)));
+        DeltaMerge.upsert(spark, path, stamped, range, BatchStamp.notYetWritten("t", "s"), "session_key");
+        return stamped;
+    }
+}
