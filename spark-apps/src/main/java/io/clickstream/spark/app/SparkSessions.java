@@ -31,7 +31,7 @@ public final class SparkSessions {
                 // unique timestamps, and Parquet's dictionary for 12-byte INT96 values cost more than the rest of a
                 // write. Files written before read as they are.
                 .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
-                // Deduplication and session state live in RocksDB, off the heap and bounded, instead of in hash
+                // Deduplication state lives in RocksDB, off the heap and bounded, instead of in hash
                 // maps on the heap: an hour of event ids at thousands of events/s does not fit a small driver.
                 // Existing checkpoints keep the provider they were created with.
                 .config("spark.sql.streaming.stateStore.providerClass",

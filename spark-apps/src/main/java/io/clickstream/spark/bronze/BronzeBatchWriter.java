@@ -13,11 +13,12 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 
 /**
- * Appends one micro-batch of Kafka records to {@code bronze.events}, then reports its end-to-end latency and
- * freshness. The append is skipped when a batch is replayed, under the same transaction id Delta's streaming
- * sink would use, so a table written by the sink carries on seamlessly.
+ * Appends one micro-batch of Kafka records to {@code bronze.events}, once even when the batch is replayed
+ * ({@link IdempotentWrites}), then reports its end-to-end latency and freshness.
  */
 public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
+    static final String WRITER = "bronze-events";
+
     private final PipelineConfig config;
     private final transient PipelineMetrics metrics;
 
@@ -29,13 +30,13 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
     @Override
     public void call(Dataset<Row> records, Long batchId) {
         if (metrics == PipelineMetrics.NONE) {
-            IdempotentWrites.appendAsStreamingSink(records, BronzeTable.path(config), batchId);
+            IdempotentWrites.append(records, BronzeTable.path(config), WRITER, batchId);
             return;
         }
         // Kept for the latency sample after the commit, rather than reading and parsing the records twice.
         Dataset<Row> batch = records.persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            IdempotentWrites.appendAsStreamingSink(batch, BronzeTable.path(config), batchId);
+            IdempotentWrites.append(batch, BronzeTable.path(config), WRITER, batchId);
             BatchStats.reportCommit("bronze", batch.select(
                     coalesce(col("received_at"), col("kafka_timestamp")).as("received_at"),
                     coalesce(col("event_time"), col("occurred_at")).as("event_time")), metrics);

@@ -2,6 +2,9 @@ package io.clickstream.spark.gold;
 
 import org.apache.spark.api.java.function.CoGroupFunction;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 import java.math.BigDecimal;
 import java.sql.Timestamp;
@@ -18,6 +21,14 @@ import java.util.List;
  * received_at (see {@link LiveSessions#input}).
  */
 public final class ContinueSessions implements CoGroupFunction<String, Row, Row, Row> {
+    /**
+     * The session rows, then the funnel window and step a session was counted in before this batch (null for a new
+     * session): the funnel is adjusted by the difference.
+     */
+    public static final StructType OUTPUT = SessionRows.SCHEMA
+            .add("previous_window_start", DataTypes.TimestampType)
+            .add("previous_funnel_step", DataTypes.IntegerType);
+
     private final Sessionizer sessionizer;
     private final long gapMs;
     private final long windowMs;
@@ -53,6 +64,9 @@ public final class ContinueSessions implements CoGroupFunction<String, Row, Row,
                 visitor = stored;
             }
         }
+        String openKey = visitor.open == null ? null : visitor.open.key;
+        Timestamp openWindow = visitor.open == null ? null : window(visitor.open);
+        Integer openStep = visitor.open == null ? null : visitor.open.funnelStep;
         List<SessionEvent> events = new ArrayList<>();
         long lastReceived = visitor.lastReceivedMs;
         while (newEvents.hasNext()) {
@@ -73,13 +87,32 @@ public final class ContinueSessions implements CoGroupFunction<String, Row, Row,
         }
         visitor.lastReceivedMs = lastReceived;
         for (Session s : sessionizer.apply(siteId, anonymousId, visitor, events)) {
-            out.add(SessionRows.toRow(siteId, anonymousId, s, windowMs, lastReceived));
+            boolean continued = s.key.equals(openKey);
+            out.add(withPrevious(SessionRows.toRow(siteId, anonymousId, s, windowMs, lastReceived),
+                    continued ? openWindow : null, continued ? openStep : null));
         }
         return out.iterator();
     }
 
+    /** A stored live session closed as it is: counted where it was. */
     private Row closed(String siteId, String anonymousId, Sessionizer.VisitorState visitor) {
+        Timestamp window = window(visitor.open);
+        int step = visitor.open.funnelStep;
         Session s = sessionizer.expire(visitor);
-        return SessionRows.toRow(siteId, anonymousId, s, windowMs, visitor.lastReceivedMs);
+        return withPrevious(SessionRows.toRow(siteId, anonymousId, s, windowMs, visitor.lastReceivedMs), window, step);
+    }
+
+    private Timestamp window(Session s) {
+        return new Timestamp(Math.floorDiv(s.startMs, windowMs) * windowMs);
+    }
+
+    private static Row withPrevious(Row session, Timestamp window, Integer step) {
+        Object[] values = new Object[session.size() + 2];
+        for (int i = 0; i < session.size(); i++) {
+            values[i] = session.get(i);
+        }
+        values[session.size()] = window;
+        values[session.size() + 1] = step;
+        return RowFactory.create(values);
     }
 }

@@ -4,6 +4,8 @@ import io.clickstream.spark.config.PipelineConfig;
 import io.clickstream.spark.metrics.BatchStats;
 import io.clickstream.spark.metrics.PipelineMetrics;
 import io.clickstream.spark.runtime.ConcurrentJobs;
+import io.clickstream.spark.runtime.JobDescriptions;
+import io.clickstream.spark.runtime.MicroBatches;
 import io.clickstream.spark.table.BatchStamp;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
@@ -55,12 +57,13 @@ public final class GoldBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
         RollupUpdates updates = new RollupUpdates(spark, config);
         List<Runnable> jobs = new ArrayList<>();
         jobs.add(() -> {
-            Dataset<Row> touched = LiveSessions.update(spark, config, silverEvents, stamp);
+            Dataset<Row> touched = JobDescriptions.call(spark, "gold.sessions",
+                    () -> LiveSessions.update(spark, config, silverEvents, stamp));
             if (touched != null) {
                 try {
-                    Funnel.update(spark, config, touched);
+                    JobDescriptions.run(spark, "gold.funnel", () -> Funnel.update(spark, config, touched, stamp));
                 } finally {
-                    touched.unpersist();
+                    MicroBatches.release(touched);
                 }
             }
         });
@@ -71,11 +74,12 @@ public final class GoldBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
             List<GoldRollup> dependents = rollups.stream()
                     .filter(d -> d.recomputedFrom() != null && d.recomputedFrom().table().equals(rollup.table())).toList();
             jobs.add(() -> {
-                updates.update(rollup, silverEvents, dates, stamp);
-                dependents.forEach(d -> updates.recomputeFromGold(d, silverEvents));
+                JobDescriptions.run(spark, "gold." + rollup.table(), () -> updates.update(rollup, silverEvents, dates, stamp));
+                dependents.forEach(d -> JobDescriptions.run(spark, "gold." + d.table(),
+                        () -> updates.recomputeFromGold(d, silverEvents)));
             });
         }
         ConcurrentJobs.run("gold", jobs);
-        BatchStats.reportCommit("gold", silverEvents, metrics);
+        JobDescriptions.run(spark, "gold metrics", () -> BatchStats.reportCommit("gold", silverEvents, metrics));
     }
 }

@@ -78,6 +78,6 @@ public final class GoldTables {
         DeltaTables.ensure(spark, LAYER, SESSIONS, path(config, SESSIONS), SessionRows.TABLE_SCHEMA, "is_live");
         Dataset<Row> noSessions = spark.createDataFrame(List.of(), SessionRows.TABLE_SCHEMA);
         DeltaTables.ensure(spark, LAYER, Funnel.TABLE, path(config, Funnel.TABLE),
-                Funnel.aggregate(noSessions, config.funnelWindow()).schema());
+                BatchStamp.addTo(Funnel.aggregate(noSessions, config.funnelWindow()).schema()));
     }
 }

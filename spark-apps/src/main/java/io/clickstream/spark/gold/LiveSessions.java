@@ -1,6 +1,7 @@
 package io.clickstream.spark.gold;
 
 import io.clickstream.spark.config.PipelineConfig;
+import io.clickstream.spark.runtime.MicroBatches;
 import io.clickstream.spark.table.BatchStamp;
 import io.clickstream.spark.table.DeltaMerge;
 import org.apache.spark.api.java.function.MapFunction;
@@ -9,7 +10,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 
 import java.sql.Timestamp;
 
@@ -43,7 +43,8 @@ public final class LiveSessions {
 
     /**
      * Merges the sessions the batch touched (continued, split, or closed after a gap of silence) and returns them,
-     * cached: the funnel is recomputed for their windows. The caller unpersists them.
+     * materialized, with where each was counted in the funnel before ({@link ContinueSessions#OUTPUT}). The caller
+     * releases them ({@link MicroBatches#release}).
      */
     public static Dataset<Row> update(SparkSession spark, PipelineConfig config, Dataset<Row> silverEvents, BatchStamp stamp) {
         Row newest = silverEvents.agg(max(col("received_at"))).head();
@@ -58,16 +59,19 @@ public final class LiveSessions {
                                 r.getAs("anonymous_id")), Encoders.STRING()),
                         new ContinueSessions(config.sessionGap().toMillis(), config.funnelWindow().toMillis(),
                                 newest.getTimestamp(0).getTime()),
-                        Encoders.row(SessionRows.SCHEMA));
-        Dataset<Row> stamped = stamp.on(touched).persist(StorageLevel.MEMORY_AND_DISK());
+                        Encoders.row(ContinueSessions.OUTPUT));
+        // Computed once, apart from gold.sessions: a cache would be rebuilt from the table after the MERGE below, and
+        // the sessions continued a second time.
+        Dataset<Row> stamped = MicroBatches.materialize(stamp.on(touched));
         Row earliest = stamped.agg(min(col("session_start"))).head();
         if (earliest.isNullAt(0)) {
-            stamped.unpersist();
+            MicroBatches.release(stamped);
             return null;
         }
         // Every session the batch can match started no earlier than the earliest it touched: older files are skipped.
         Column range = col("t.session_start").geq(lit(earliest.<Timestamp>getAs(0)));
-        DeltaMerge.upsert(spark, path, stamped, range, BatchStamp.notYetWritten("t", "s"), "session_key");
+        DeltaMerge.upsert(spark, path, stamped.drop("previous_window_start", "previous_funnel_step"), range,
+                BatchStamp.notYetWritten("t", "s"), "session_key");
         return stamped;
     }
 }

@@ -5,10 +5,15 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.execution.LogicalRDD;
 
 /**
- * A micro-batch that comes out of a stateful operator (deduplication), made safe to read many times. A cached
- * DataFrame is not enough: a plan that joins or unions the batch with itself can miss the cache, and then runs the
- * stateful operator again, against state already committed: it would fail, or find every row a duplicate. A local
- * checkpoint cuts the lineage instead, so the rows are computed once and only ever read back.
+ * Rows computed once and then only read back, for results a cache cannot keep safely:
+ * <ul>
+ *   <li>a micro-batch that comes out of a stateful operator (deduplication): a plan that joins or unions a cached
+ *       batch with itself can miss the cache and run the stateful operator again, against state already committed;
+ *       it would fail, or find every row a duplicate;</li>
+ *   <li>rows computed from a table that is written next: Spark rebuilds a cache when a table it was computed from
+ *       changes, so the cache would then hold different rows.</li>
+ * </ul>
+ * A local checkpoint cuts the lineage instead.
  */
 public final class MicroBatches {
     private MicroBatches() {

@@ -4,6 +4,7 @@ import io.clickstream.spark.config.PipelineConfig;
 import io.clickstream.spark.metrics.BatchStats;
 import io.clickstream.spark.metrics.PipelineMetrics;
 import io.clickstream.spark.table.IdempotentWrites;
+import io.clickstream.spark.runtime.JobDescriptions;
 import io.clickstream.spark.runtime.MicroBatches;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
@@ -41,8 +42,9 @@ public final class SilverBatchWriter implements VoidFunction2<Dataset<Row>, Long
      */
     public void write(Dataset<Row> batch, long batchId, Consumer<Dataset<Row>> then) {
         Dataset<Row> valid = SilverTransform.valid(batch);
-        IdempotentWrites.append(SilverTransform.quarantine(SilverTransform.invalid(batch)),
-                SilverTables.path(config, SilverTables.QUARANTINE), "silver-quarantine", batchId);
+        JobDescriptions.run(batch.sparkSession(), "silver.quarantine", () -> IdempotentWrites.append(
+                SilverTransform.quarantine(SilverTransform.invalid(batch)), SilverTables.path(config, SilverTables.QUARANTINE),
+                "silver-quarantine", batchId));
         if (then == null) {
             // Product lines enrich only the commerce rows again: cheaper than caching every enriched event.
             Dataset<Row> commerce = SilverTransform.enrich(valid.where(col("commerce.products").isNotNull()));
@@ -53,7 +55,8 @@ public final class SilverBatchWriter implements VoidFunction2<Dataset<Row>, Long
         Dataset<Row> events = SilverTransform.enrich(valid).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             writeEvents(SilverTransform.productLines(events), events, batchId);
-            BatchStats.reportSilver(batch, QualityRules.names(config), metrics);
+            JobDescriptions.run(batch.sparkSession(), "silver metrics", () -> BatchStats.reportSilver(batch,
+                    QualityRules.names(config), metrics));
             then.accept(events);
         } finally {
             events.unpersist();
@@ -62,8 +65,9 @@ public final class SilverBatchWriter implements VoidFunction2<Dataset<Row>, Long
 
     /** silver.events last: a stream of it then always finds the batch's product lines in place. */
     private void writeEvents(Dataset<Row> productLines, Dataset<Row> events, long batchId) {
-        IdempotentWrites.append(productLines, SilverTables.path(config, SilverTables.PRODUCT_EVENTS),
-                "silver-product-events", batchId);
-        IdempotentWrites.append(events, SilverTables.path(config, SilverTables.EVENTS), "silver-events", batchId);
+        JobDescriptions.run(events.sparkSession(), "silver.product_events", () -> IdempotentWrites.append(productLines,
+                SilverTables.path(config, SilverTables.PRODUCT_EVENTS), "silver-product-events", batchId));
+        JobDescriptions.run(events.sparkSession(), "silver.events", () -> IdempotentWrites.append(events,
+                SilverTables.path(config, SilverTables.EVENTS), "silver-events", batchId));
     }
 }

@@ -26,13 +26,23 @@ public final class DeltaMerge {
      */
     public static void upsert(SparkSession spark, String path, Dataset<Row> rows, Column targetRange, Column updateWhen,
                               String... keys) {
+        upsert(spark, path, rows, targetRange, updateWhen, null, keys);
+    }
+
+    /** The same; source rows where {@code gone} holds delete their target row (and are not inserted). */
+    public static void upsert(SparkSession spark, String path, Dataset<Row> rows, Column targetRange, Column updateWhen,
+                              Column gone, String... keys) {
         Column on = targetRange;
         for (String k : keys) {
             Column eq = col("t." + k).eqNullSafe(col("s." + k));
             on = on == null ? eq : on.and(eq);
         }
         DeltaMergeBuilder merge = DeltaTable.forPath(spark, path).as("t").merge(rows.as("s"), on);
+        if (gone != null) {
+            merge = merge.whenMatched(updateWhen == null ? gone : updateWhen.and(gone)).delete();
+        }
         merge = updateWhen == null ? merge.whenMatched().updateAll() : merge.whenMatched(updateWhen).updateAll();
-        merge.whenNotMatched().insertAll().execute();
+        merge = gone == null ? merge.whenNotMatched().insertAll() : merge.whenNotMatched(gone.unary_$bang()).insertAll();
+        merge.execute();
     }
 }

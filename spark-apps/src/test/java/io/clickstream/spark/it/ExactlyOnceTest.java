@@ -3,6 +3,7 @@ package io.clickstream.spark.it;
 import io.clickstream.localkafka.KafkaBroker;
 import io.clickstream.spark.bronze.BronzeTable;
 import io.clickstream.spark.config.PipelineConfig;
+import io.clickstream.spark.gold.Funnel;
 import io.clickstream.spark.gold.GoldRollup;
 import io.clickstream.spark.gold.GoldTables;
 import io.clickstream.spark.silver.SilverTables;
@@ -108,8 +109,13 @@ class ExactlyOnceTest {
                 assertThat(table.exceptAll(recomputed).count()).as(r.table()).isZero();
                 assertThat(recomputed.exceptAll(table).count()).as(r.table()).isZero();
             }
-            Row sessions = spark.read().format("delta").load(GoldTables.path(config, GoldTables.SESSIONS))
-                    .selectExpr("sum(events)", "sum(purchases)", "sum(revenue)").head();
+            Dataset<Row> allSessions = spark.read().format("delta").load(GoldTables.path(config, GoldTables.SESSIONS));
+            Dataset<Row> funnel = Funnel.aggregate(allSessions, config.funnelWindow());
+            Dataset<Row> funnelTable = spark.read().format("delta").load(GoldTables.path(config, Funnel.TABLE))
+                    .selectExpr(funnel.columns());
+            assertThat(funnelTable.exceptAll(funnel).count()).as("funnel").isZero();
+            assertThat(funnel.exceptAll(funnelTable).count()).as("funnel").isZero();
+            Row sessions = allSessions.selectExpr("sum(events)", "sum(purchases)", "sum(revenue)").head();
             // Sessions count people: late events and known bots stay out of them.
             Row fromSilver = silver.where("NOT is_late AND NOT is_bot").selectExpr("count(*)", "sum(if(event_type = 'purchase', 1, 0))",
                     "sum(if(event_type = 'purchase', revenue, 0))").head();

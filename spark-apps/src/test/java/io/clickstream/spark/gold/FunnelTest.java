@@ -1,0 +1,88 @@
+package io.clickstream.spark.gold;
+
+import io.clickstream.spark.bronze.BronzeTable;
+import io.clickstream.spark.config.PipelineConfig;
+import io.clickstream.spark.metrics.PipelineMetrics;
+import io.clickstream.spark.silver.SilverStream;
+import io.clickstream.spark.silver.SilverTables;
+import io.clickstream.spark.table.BatchStamp;
+import io.clickstream.spark.testing.EventJson;
+import io.clickstream.spark.testing.KafkaRows;
+import io.clickstream.spark.testing.SparkTestSession;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.Trigger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The funnel is adjusted by what each batch changed in its sessions. Worked out by hand (lateness 30 minutes):
+ * <pre>
+ * batch 1  v1 page_view 13:05, v2 page_view 13:10, v2 product_view 13:11
+ *          → 13:00 window: 2 sessions, 2 viewed, 1 viewed a product
+ * batch 2  v1 product_view 12:50 (arrives late, within the gap of 13:05: v1's session now starts at 12:50)
+ *          v2 add_to_cart 13:20
+ *          → 12:00 window: v1 (viewed, viewed a product); 13:00 window: v2 (viewed, product, cart)
+ * batch 3  v1 page_view 12:55 → nothing moves
+ * </pre>
+ */
+class FunnelTest {
+    private final SparkSession spark = SparkTestSession.get();
+
+    private static EventJson e(int n, String type, String visitor, String time) {
+        return EventJson.event(String.format("00000000-0000-0000-0000-%012d", n), type, visitor, "2026-11-20T" + time + "Z")
+                .page("https://shop.example/p", "/p");
+    }
+
+    @Test
+    void aSessionWhoseStartMovesIntoTheHourBeforeIsCountedThereOnly(@TempDir Path dir) throws Exception {
+        PipelineConfig config = SparkTestSession.config(dir, Map.of("CLICKSTREAM_SILVER_ALLOWED_LATENESS", "30 minutes"));
+        BronzeTable.ensure(spark, config);
+        GoldTables.ensure(spark, config);
+        new KafkaRows(0)
+                .add("v1", e(1, "page_view", "v1", "13:05:00").json(), "2026-11-20T13:12:00Z")
+                .add("v2", e(2, "page_view", "v2", "13:10:00").json(), "2026-11-20T13:12:00Z")
+                .add("v2", e(3, "product_view", "v2", "13:11:00").product("sku-1", "c", "1.00", 1).json(), "2026-11-20T13:12:00Z")
+                .add("v1", e(4, "product_view", "v1", "12:50:00").product("sku-1", "c", "1.00", 1).json(), "2026-11-20T13:21:00Z")
+                .add("v2", e(5, "add_to_cart", "v2", "13:20:00").product("sku-1", "c", "1.00", 1).json(), "2026-11-20T13:21:00Z")
+                .add("v1", e(6, "page_view", "v1", "12:55:00").json(), "2026-11-20T13:22:00Z")
+                .toBronze(spark).write().format("delta").mode("append").save(BronzeTable.path(config));
+        SilverStream.start(spark, config, PipelineMetrics.NONE, Trigger.AvailableNow()).awaitTermination();
+        GoldBatchWriter writer = new GoldBatchWriter(config, PipelineMetrics.NONE);
+        Dataset<Row> silver = spark.read().format("delta").load(SilverTables.path(config, SilverTables.EVENTS));
+
+        write(writer, silver.where("kafka_offset < 3"), 0);
+        assertThat(funnel(config)).containsExactly("[2026-11-20 13:00:00,2,2,1,0]");
+        write(writer, silver.where("kafka_offset BETWEEN 3 AND 4"), 1);
+        List<String> afterMove = funnel(config);
+        assertThat(afterMove).containsExactly("[2026-11-20 12:00:00,1,1,1,0]", "[2026-11-20 13:00:00,1,1,1,1]");
+        write(writer, silver.where("kafka_offset = 5"), 2);
+        write(writer, silver.where("kafka_offset = 5"), 2); // and once more, as a replay
+        assertThat(funnel(config)).isEqualTo(afterMove);
+
+        Dataset<Row> sessions = spark.read().format("delta").load(GoldTables.path(config, GoldTables.SESSIONS));
+        Dataset<Row> recomputed = Funnel.aggregate(sessions, config.funnelWindow());
+        Dataset<Row> table = spark.read().format("delta").load(GoldTables.path(config, Funnel.TABLE)).selectExpr(recomputed.columns());
+        assertThat(table.exceptAll(recomputed).count()).isZero();
+        assertThat(recomputed.exceptAll(table).count()).isZero();
+    }
+
+    private static void write(GoldBatchWriter writer, Dataset<Row> events, long batchId) {
+        Dataset<Row> batch = events.persist();
+        writer.write(batch, new BatchStamp("test-query", batchId));
+        batch.unpersist();
+    }
+
+    private List<String> funnel(PipelineConfig config) {
+        return spark.read().format("delta").load(GoldTables.path(config, Funnel.TABLE)).orderBy("window_start")
+                .selectExpr("CAST(window_start AS STRING)", "sessions", "viewed", "viewed_product", "added_to_cart")
+                .collectAsList().stream().map(Row::toString).toList();
+    }
+}
