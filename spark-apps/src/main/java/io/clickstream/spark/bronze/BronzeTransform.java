@@ -1,6 +1,7 @@
 package io.clickstream.spark.bronze;
 
 import io.clickstream.contract.Topics;
+import io.clickstream.spark.runtime.PlanConstants;
 import io.clickstream.spark.schema.EventSchemas;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -15,7 +16,6 @@ import java.util.Map;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.to_date;
@@ -56,7 +56,7 @@ public final class BronzeTransform {
                 header(Topics.HEADER_SITE_ID).as("header_site_id"),
                 header(Topics.HEADER_SCHEMA_VERSION).as("header_schema_version"),
                 header(Topics.HEADER_RECEIVED_AT).as("header_received_at"),
-                current_timestamp().as("ingest_time"),
+                PlanConstants.now().as("ingest_time"),
                 from_json(raw, readSchema, options).as("e"));
 
         List<Column> out = new ArrayList<>();

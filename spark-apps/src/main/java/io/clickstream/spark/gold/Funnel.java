@@ -1,6 +1,7 @@
 package io.clickstream.spark.gold;
 
 import io.clickstream.spark.config.PipelineConfig;
+import io.clickstream.spark.runtime.PlanConstants;
 import io.clickstream.spark.table.BatchStamp;
 import io.clickstream.spark.table.DeltaMerge;
 import org.apache.spark.sql.Column;
@@ -8,6 +9,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,9 +68,11 @@ public final class Funnel {
         if (range.isNullAt(0)) {
             return;
         }
+        Timestamp from = PlanConstants.startOfHour(range.getTimestamp(0));
+        Timestamp to = PlanConstants.endOfHour(range.getTimestamp(1));
         String path = GoldTables.path(config, TABLE);
         Dataset<Row> current = spark.read().format("delta").load(path)
-                .where(col("window_start").between(range.get(0), range.get(1)))
+                .where(col("window_start").between(from, to))
                 .as("t").join(broadcast(change.select("site_id", "window_start")).as("c"),
                         col("t.site_id").eqNullSafe(col("c.site_id")).and(col("t.window_start").equalTo(col("c.window_start"))),
                         "left_semi");
@@ -84,7 +88,7 @@ public final class Funnel {
                 .select(combined.toArray(Column[]::new));
         // A window whose last session moved to an earlier one (its start went back) is no longer in the funnel.
         DeltaMerge.upsert(spark, path, stamp.on(withRates(counts, config.funnelWindow())),
-                col("t.window_start").between(range.get(0), range.get(1)), BatchStamp.notYetWritten("t", "s"),
+                col("t.window_start").between(from, to), BatchStamp.notYetWritten("t", "s"),
                 col("s.sessions").equalTo(0L), KEYS);
     }
 

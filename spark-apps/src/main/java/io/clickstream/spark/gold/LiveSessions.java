@@ -2,6 +2,7 @@ package io.clickstream.spark.gold;
 
 import io.clickstream.spark.config.PipelineConfig;
 import io.clickstream.spark.runtime.MicroBatches;
+import io.clickstream.spark.runtime.PlanConstants;
 import io.clickstream.spark.table.BatchStamp;
 import io.clickstream.spark.table.DeltaMerge;
 import org.apache.spark.api.java.function.MapFunction;
@@ -69,7 +70,7 @@ public final class LiveSessions {
             return null;
         }
         // Every session the batch can match started no earlier than the earliest it touched: older files are skipped.
-        Column range = col("t.session_start").geq(lit(earliest.<Timestamp>getAs(0)));
+        Column range = col("t.session_start").geq(lit(PlanConstants.startOfHour(earliest.getTimestamp(0))));
         DeltaMerge.upsert(spark, path, stamped.drop("previous_window_start", "previous_funnel_step"), range,
                 BatchStamp.notYetWritten("t", "s"), "session_key");
         return stamped;

@@ -1,6 +1,7 @@
 package io.clickstream.spark.gold;
 
 import io.clickstream.spark.config.PipelineConfig;
+import io.clickstream.spark.runtime.PlanConstants;
 import io.clickstream.spark.silver.SilverTables;
 import io.clickstream.spark.silver.SilverTransform;
 import io.clickstream.spark.table.BatchStamp;
@@ -14,6 +15,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.storage.StorageLevel;
 
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -116,8 +118,10 @@ final class RollupUpdates {
                 targetRange = col("t.event_date").isin(dates.toArray());
             } else if (columns.contains("window_start")) {
                 Row range = scopes.agg(min("window_start"), max("window_start")).head();
-                current = current.where(col("window_start").between(range.get(0), range.get(1)));
-                targetRange = col("t.window_start").between(range.get(0), range.get(1));
+                Timestamp from = PlanConstants.startOfHour(range.getTimestamp(0));
+                Timestamp to = PlanConstants.endOfHour(range.getTimestamp(1));
+                current = current.where(col("window_start").between(from, to));
+                targetRange = col("t.window_start").between(from, to);
             }
             current = current.as("src").join(broadcast(scopes).as("scope"), sameScope(rollup), "left_semi");
             Dataset<Row> combined = rollup.finish(combined(rollup, current, partial)).selectExpr(partial.columns());

@@ -1,6 +1,7 @@
 package io.clickstream.spark.silver;
 
 import io.clickstream.spark.config.PipelineConfig;
+import io.clickstream.spark.runtime.PlanConstants;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -8,7 +9,6 @@ import org.apache.spark.sql.Row;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
-import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.hour;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.posexplode;
@@ -81,7 +81,7 @@ public final class SilverTransform {
                         to_date(col("event_ts")).as("event_date"), hour(col("event_ts")).as("event_hour"),
                         col("topic").as("kafka_topic"), col("partition").as("kafka_partition"),
                         col("offset").as("kafka_offset"), col("ingest_time").as("bronze_ingest_time"),
-                        current_timestamp().as("silver_time"));
+                        PlanConstants.now().as("silver_time"));
     }
 
     /** Rows that broke a rule → {@code silver.quarantine}, with the rule names and the raw value. */
@@ -91,7 +91,7 @@ public final class SilverTransform {
                 col("partition").as("kafka_partition"), col("offset").as("kafka_offset"), col("kafka_timestamp"),
                 col("event_id"), col("event_type"), col("site_id"), col("anonymous_id"), col("event_ts").as("event_time"),
                 col("received_ts").as("received_at"), col("ingest_time").as("bronze_ingest_time"),
-                current_timestamp().as("quarantined_at"), to_date(col("kafka_timestamp")).as("quarantine_date"));
+                PlanConstants.now().as("quarantined_at"), to_date(col("kafka_timestamp")).as("quarantine_date"));
     }
 
     /** Silver events with products → {@code silver.product_events}: one row per product line. */

@@ -1,5 +1,6 @@
 package io.clickstream.spark.table;
 
+import io.clickstream.spark.runtime.PlanConstants;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -37,7 +38,7 @@ public record BatchStamp(String queryId, long batchId) implements Serializable {
 
     /** {@code rows} with this stamp in the two stamp columns. */
     public Dataset<Row> on(Dataset<Row> rows) {
-        return rows.withColumn(QUERY_ID, lit(queryId)).withColumn(BATCH_ID, lit(batchId));
+        return rows.withColumn(QUERY_ID, lit(queryId)).withColumn(BATCH_ID, PlanConstants.of(batchId));
     }
 
     /** MERGE condition for updating target row {@code t} from source row {@code s}: not already written by this batch. */
