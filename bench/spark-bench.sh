@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Throughput and latency of the all-layers Spark driver (AllLayersJob) on this machine, against a real local
-# Kafka broker. Figures and the machine they came from: bench/RESULTS.md.
+# Kafka broker. Figures and the machine they came from: bench/spark-results.md.
 #
 #   bench/spark-bench.sh backlog 200000      # events/s through bronze, silver and gold from a full topic
-#   bench/spark-bench.sh rate 5000 120       # end-to-end latency p50/p95 per layer at a fixed input rate
+#   bench/spark-bench.sh rate 5000 120       # end-to-end latency p50/p95 per layer at a fixed input rate, after
+#                                            # bench.warmup (60) s at that rate
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -pl spark-apps -am install -DskipTests
@@ -12,7 +13,10 @@ mkdir -p "$A/target/tmp"
 TMP="$(pwd)/$A/target/tmp"
 CP="$A/target/classes:$A/target/test-classes:$(cat "$A/target/test-classpath.txt")"
 export SPARK_LOCAL_IP=127.0.0.1
-exec java -Xmx512m -Djava.io.tmpdir="$TMP" \
+# BENCH_OPTS: system properties of the benchmark itself (-Dbench.warmup=120, -Dbench.maxOffsets=…);
+# SPARK_BENCH_HEAP: the driver's heap and any further driver JVM options.
+# shellcheck disable=SC2086
+exec java -Xmx512m ${BENCH_OPTS:-} -Djava.io.tmpdir="$TMP" \
   -Dclickstream.test.classpath.file="$A/target/test-classpath.txt" \
   -Dclickstream.jvm.args="$A/src/main/jvm/spark-java17.args" \
   -Dclickstream.driver.heap="${SPARK_BENCH_HEAP:--Xmx3g}" \
