@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Brings every gold table up to date with one micro-batch of new silver events: the live sessions and then the funnel
- * windows they fall in ({@link LiveSessions}, {@link Funnel}), and each rollup ({@link GoldRollup}); a rollup
+ * Brings every gold table up to date with one micro-batch of new silver events: the funnel windows of the sessions
+ * the batch touches and then the sessions themselves ({@link Funnel}, {@link LiveSessions}), and each rollup ({@link GoldRollup}); a rollup
  * recomputed from another one's table (lifetime value from customer-days) runs right after it. The tables are
  * independent, so they are written side by side: most of a small MERGE's time is driver-side (planning, the Delta
  * log, the commit) and overlaps well even on two cores.
@@ -58,10 +58,12 @@ public final class GoldBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
         List<Runnable> jobs = new ArrayList<>();
         jobs.add(() -> {
             Dataset<Row> touched = JobDescriptions.call(spark, "gold.sessions",
-                    () -> LiveSessions.update(spark, config, silverEvents, stamp));
+                    () -> LiveSessions.continued(spark, config, silverEvents, stamp));
             if (touched != null) {
                 try {
+                    // The funnel first: it is derived from the sessions as they were before this batch.
                     JobDescriptions.run(spark, "gold.funnel", () -> Funnel.update(spark, config, touched, stamp));
+                    JobDescriptions.run(spark, "gold.sessions", () -> LiveSessions.merge(spark, config, touched));
                 } finally {
                     MicroBatches.release(touched);
                 }

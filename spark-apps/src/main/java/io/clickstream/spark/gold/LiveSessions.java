@@ -43,11 +43,11 @@ public final class LiveSessions {
     }
 
     /**
-     * Merges the sessions the batch touched (continued, split, or closed after a gap of silence) and returns them,
-     * materialized, with where each was counted in the funnel before ({@link ContinueSessions#OUTPUT}). The caller
-     * releases them ({@link MicroBatches#release}).
+     * The sessions the batch touches (continued, split, or closed after a gap of silence), stamped and materialized,
+     * with where each was counted in the funnel before ({@link ContinueSessions#OUTPUT}); null if none. Nothing is
+     * written yet: see {@link #merge}. The caller releases them ({@link MicroBatches#release}).
      */
-    public static Dataset<Row> update(SparkSession spark, PipelineConfig config, Dataset<Row> silverEvents, BatchStamp stamp) {
+    public static Dataset<Row> continued(SparkSession spark, PipelineConfig config, Dataset<Row> silverEvents, BatchStamp stamp) {
         Row newest = silverEvents.agg(max(col("received_at"))).head();
         if (newest.isNullAt(0)) {
             return null;
@@ -64,15 +64,24 @@ public final class LiveSessions {
         // Computed once, apart from gold.sessions: a cache would be rebuilt from the table after the MERGE below, and
         // the sessions continued a second time.
         Dataset<Row> stamped = MicroBatches.materialize(stamp.on(touched));
-        Row earliest = stamped.agg(min(col("session_start"))).head();
-        if (earliest.isNullAt(0)) {
+        if (stamped.isEmpty()) {
             MicroBatches.release(stamped);
             return null;
         }
+        return stamped;
+    }
+
+    /**
+     * Merges {@code touched} (from {@link #continued}) into {@code gold.sessions}. It must come after everything
+     * derived from the sessions' previous state (the funnel): a batch replayed after this commit reads the sessions
+     * it already wrote as their previous state, and would derive nothing.
+     */
+    public static void merge(SparkSession spark, PipelineConfig config, Dataset<Row> touched) {
+        Row earliest = touched.agg(min(col("session_start"))).head();
         // Every session the batch can match started no earlier than the earliest it touched: older files are skipped.
         Column range = col("t.session_start").geq(lit(PlanConstants.startOfHour(earliest.getTimestamp(0))));
-        DeltaMerge.upsert(spark, path, stamped.drop("previous_window_start", "previous_funnel_step"), range,
+        DeltaMerge.upsert(spark, GoldTables.path(config, GoldTables.SESSIONS),
+                touched.drop("previous_window_start", "previous_funnel_step"), range,
                 BatchStamp.notYetWritten("t", "s"), "session_key");
-        return stamped;
     }
 }
