@@ -44,8 +44,10 @@ public final class LiveSessions {
 
     /**
      * The sessions the batch touches (continued, split, or closed after a gap of silence), stamped and materialized,
-     * with where each was counted in the funnel before ({@link ContinueSessions#OUTPUT}); null if none. Nothing is
-     * written yet: see {@link #merge}. The caller releases them ({@link MicroBatches#release}).
+     * with where each was counted in the funnel before ({@link ContinueSessions#OUTPUT}); null if none, or if the
+     * batch's sessions are merged already (a replay: continuing the sessions it wrote with its own events again would
+     * split them differently). Nothing is written yet: see {@link #merge}. The caller releases them
+     * ({@link MicroBatches#release}).
      */
     public static Dataset<Row> continued(SparkSession spark, PipelineConfig config, Dataset<Row> silverEvents, BatchStamp stamp) {
         Row newest = silverEvents.agg(max(col("received_at"))).head();
@@ -53,7 +55,11 @@ public final class LiveSessions {
             return null;
         }
         String path = GoldTables.path(config, GoldTables.SESSIONS);
-        Dataset<Row> live = spark.read().format("delta").load(path).where(col("is_live"));
+        Dataset<Row> sessions = spark.read().format("delta").load(path);
+        if (stamp.isIn(sessions)) {
+            return null;
+        }
+        Dataset<Row> live = sessions.where(col("is_live"));
         Dataset<Row> touched = input(silverEvents)
                 .groupByKey((MapFunction<Row, String>) r -> ContinueSessions.key(r.getString(0), r.getString(1)), Encoders.STRING())
                 .cogroup(live.groupByKey((MapFunction<Row, String>) r -> ContinueSessions.key(r.getAs("site_id"),

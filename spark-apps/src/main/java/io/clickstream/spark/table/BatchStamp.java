@@ -41,6 +41,12 @@ public record BatchStamp(String queryId, long batchId) implements Serializable {
         return rows.withColumn(QUERY_ID, lit(queryId)).withColumn(BATCH_ID, PlanConstants.of(batchId));
     }
 
+    /** Whether {@code table} holds a row this query wrote in this batch or a later one: this batch is a replay. */
+    public boolean isIn(Dataset<Row> table) {
+        // Literal bounds, so that Delta skips every file whose batch ids are all older.
+        return !table.where(col(QUERY_ID).equalTo(queryId).and(col(BATCH_ID).geq(batchId))).isEmpty();
+    }
+
     /** MERGE condition for updating target row {@code t} from source row {@code s}: not already written by this batch. */
     public static Column notYetWritten(String target, String source) {
         Column sameQuery = col(target + "." + QUERY_ID).eqNullSafe(col(source + "." + QUERY_ID));

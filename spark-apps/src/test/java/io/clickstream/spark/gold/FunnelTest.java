@@ -34,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  *          → 12:00 window: v1 (viewed, viewed a product); 13:00 window: v2 (viewed, product, cart)
  * batch 3  v1 page_view 12:55 → nothing moves
  * </pre>
+ * And the two ways a batch can be replayed after a crash: cut short at the funnel, or after all its writes.
  */
 class FunnelTest {
     private final SparkSession spark = SparkTestSession.get();
@@ -78,6 +79,37 @@ class FunnelTest {
 
         assertThat(funnel(config)).containsExactly("[2026-11-20 12:00:00,1,1,1,0]", "[2026-11-20 13:00:00,1,1,1,1]");
         assertFunnelEqualsItsSessions(config);
+    }
+
+    @Test
+    void aBatchThatSplitsASessionChangesNothingWhenReplayedAfterItsCommit(@TempDir Path dir) throws Exception {
+        PipelineConfig config = SparkTestSession.config(dir, Map.of("CLICKSTREAM_SILVER_ALLOWED_LATENESS", "30 minutes"));
+        BronzeTable.ensure(spark, config);
+        GoldTables.ensure(spark, config);
+        new KafkaRows(0)
+                .add("v1", e(1, "page_view", "v1", "13:00:00").json(), "2026-11-20T13:01:00Z")
+                .add("v1", e(2, "page_view", "v1", "13:10:00").json(), "2026-11-20T13:11:00Z")
+                .add("v1", e(3, "page_view", "v1", "14:00:00").json(), "2026-11-20T14:01:00Z") // after the 30-minute gap
+                .toBronze(spark).write().format("delta").mode("append").save(BronzeTable.path(config));
+        SilverStream.start(spark, config, PipelineMetrics.NONE, Trigger.AvailableNow()).awaitTermination();
+        Dataset<Row> silver = spark.read().format("delta").load(SilverTables.path(config, SilverTables.EVENTS));
+        GoldBatchWriter writer = new GoldBatchWriter(config, PipelineMetrics.NONE);
+        write(writer, silver.where("kafka_offset = 0"), 0);
+        write(writer, silver.where("kafka_offset > 0"), 1);
+        List<String> sessions = sessions(config);
+        assertThat(sessions).containsExactly("[2026-11-20 13:00:00,2,false]", "[2026-11-20 14:00:00,1,true]");
+        List<String> funnel = funnel(config);
+
+        write(writer, silver.where("kafka_offset > 0"), 1); // replayed, as after a crash before the stream's commit
+        assertThat(sessions(config)).isEqualTo(sessions);
+        assertThat(funnel(config)).isEqualTo(funnel);
+        assertFunnelEqualsItsSessions(config);
+    }
+
+    private List<String> sessions(PipelineConfig config) {
+        return spark.read().format("delta").load(GoldTables.path(config, GoldTables.SESSIONS)).orderBy("session_start")
+                .selectExpr("CAST(session_start AS STRING)", "events", "is_live")
+                .collectAsList().stream().map(Row::toString).toList();
     }
 
     /** The six events of the worked example in silver.events, one per Kafka offset 0–5. */
