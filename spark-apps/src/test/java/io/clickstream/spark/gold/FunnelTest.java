@@ -46,7 +46,7 @@ class FunnelTest {
 
     @Test
     void aSessionWhoseStartMovesIntoTheHourBeforeIsCountedThereOnly(@TempDir Path dir) throws Exception {
-        PipelineConfig config = SparkTestSession.config(dir, Map.of("CLICKSTREAM_SILVER_ALLOWED_LATENESS", "30 minutes"));
+        PipelineConfig config = config(dir);
         Dataset<Row> silver = silverEvents(config);
         GoldBatchWriter writer = new GoldBatchWriter(config, PipelineMetrics.NONE);
 
@@ -63,7 +63,7 @@ class FunnelTest {
 
     @Test
     void aBatchThatFailsAtTheFunnelIsReplayedToTheSameTables(@TempDir Path dir) throws Exception {
-        PipelineConfig config = SparkTestSession.config(dir, Map.of("CLICKSTREAM_SILVER_ALLOWED_LATENESS", "30 minutes"));
+        PipelineConfig config = config(dir);
         Dataset<Row> silver = silverEvents(config);
         GoldBatchWriter writer = new GoldBatchWriter(config, PipelineMetrics.NONE);
         write(writer, silver.where("kafka_offset < 3"), 0);
@@ -83,7 +83,7 @@ class FunnelTest {
 
     @Test
     void aBatchThatSplitsASessionChangesNothingWhenReplayedAfterItsCommit(@TempDir Path dir) throws Exception {
-        PipelineConfig config = SparkTestSession.config(dir, Map.of("CLICKSTREAM_SILVER_ALLOWED_LATENESS", "30 minutes"));
+        PipelineConfig config = config(dir);
         BronzeTable.ensure(spark, config);
         GoldTables.ensure(spark, config);
         new KafkaRows(0)
@@ -110,6 +110,11 @@ class FunnelTest {
         return spark.read().format("delta").load(GoldTables.path(config, GoldTables.SESSIONS)).orderBy("session_start")
                 .selectExpr("CAST(session_start AS STRING)", "events", "is_live")
                 .collectAsList().stream().map(Row::toString).toList();
+    }
+
+    /** Lateness 30 minutes, as in the worked example. */
+    private static PipelineConfig config(Path dir) {
+        return SparkTestSession.config(dir, Map.of("CLICKSTREAM_SILVER_ALLOWED_LATENESS", "30 minutes"));
     }
 
     /** The six events of the worked example in silver.events, one per Kafka offset 0–5. */
