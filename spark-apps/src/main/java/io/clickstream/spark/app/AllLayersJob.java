@@ -2,6 +2,7 @@ package io.clickstream.spark.app;
 
 import io.clickstream.spark.bronze.BronzeStream;
 import io.clickstream.spark.bronze.BronzeTable;
+import io.clickstream.spark.gold.GoldStream;
 import io.clickstream.spark.gold.GoldTables;
 import io.clickstream.spark.silver.SilverStream;
 import org.apache.spark.sql.streaming.Trigger;
@@ -9,8 +10,9 @@ import org.apache.spark.sql.streaming.Trigger;
 import java.util.List;
 
 /**
- * Bronze, silver and gold in one driver: the local mode. Two queries: Kafka → bronze, and bronze → silver → gold in
- * one micro-batch ({@link SilverGoldBatchWriter}), so an event waits for two commits on its way to gold, not three.
+ * Bronze, silver and gold in one driver: the local mode. Kafka → bronze, and bronze → silver → gold in one micro-batch
+ * ({@link SilverGoldBatchWriter}), so an event waits for two commits on its way to gold, not three; the hour, day and
+ * lifetime tables follow silver in a third query on a slower trigger ({@link GoldStream#startPeriodic}).
  */
 public final class AllLayersJob {
     private AllLayersJob() {
@@ -27,7 +29,8 @@ public final class AllLayersJob {
                             // dashboards and alerts that watch silver's input need no second name.
                             SilverStream.start(spark, config, SilverStream.QUERY_NAME,
                                     Trigger.ProcessingTime(config.silverTrigger().toMillis()),
-                                    new SilverGoldBatchWriter(config, metrics)));
+                                    new SilverGoldBatchWriter(config, metrics)),
+                            GoldStream.startPeriodic(spark, config, metrics));
                 }).main(args);
     }
 }

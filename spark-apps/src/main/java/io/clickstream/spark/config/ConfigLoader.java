@@ -43,6 +43,7 @@ public final class ConfigLoader {
         d.put("bronze.trigger", "2 seconds");
         d.put("silver.trigger", "2 seconds");
         d.put("gold.trigger", "5 seconds");
+        d.put("gold.periodic.trigger", "30 seconds");
         d.put("silver.dedup.watermark", "1 hour");
         d.put("silver.allowed.lateness", "10 minutes");
         d.put("silver.max.event.age", "7 days");
@@ -112,6 +113,7 @@ public final class ConfigLoader {
                 duration(v, "bronze.trigger"),
                 duration(v, "silver.trigger"),
                 duration(v, "gold.trigger"),
+                duration(v, "gold.periodic.trigger"),
                 duration(v, "silver.dedup.watermark"),
                 duration(v, "silver.allowed.lateness"),
                 duration(v, "silver.max.event.age"),

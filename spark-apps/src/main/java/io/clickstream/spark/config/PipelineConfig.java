@@ -19,6 +19,7 @@ public record PipelineConfig(
         Duration bronzeTrigger,
         Duration silverTrigger,
         Duration goldTrigger,
+        Duration goldPeriodicTrigger,
         Duration dedupWatermark,
         Duration allowedLateness,
         Duration maxEventAge,
@@ -68,14 +69,14 @@ public record PipelineConfig(
     public PipelineConfig withLocations(String warehouse, String checkpoints) {
         return new PipelineConfig(appName, sparkMaster, shufflePartitions, kafkaBootstrapServers, eventsTopic,
                 startingOffsets, maxOffsetsPerTrigger, warehouse, checkpoints, bronzeTrigger, silverTrigger,
-                goldTrigger, dedupWatermark, allowedLateness, maxEventAge, maxClockAhead, sessionGap, pageWindow,
+                goldTrigger, goldPeriodicTrigger, dedupWatermark, allowedLateness, maxEventAge, maxClockAhead, sessionGap, pageWindow,
                 revenueWindow, funnelWindow, trendingWindow, botEventsPerMinute, metricsPort);
     }
 
     public PipelineConfig withKafka(String bootstrapServers) {
         return new PipelineConfig(appName, sparkMaster, shufflePartitions, bootstrapServers, eventsTopic,
                 startingOffsets, maxOffsetsPerTrigger, warehouseRoot, checkpointRoot, bronzeTrigger, silverTrigger,
-                goldTrigger, dedupWatermark, allowedLateness, maxEventAge, maxClockAhead, sessionGap, pageWindow,
+                goldTrigger, goldPeriodicTrigger, dedupWatermark, allowedLateness, maxEventAge, maxClockAhead, sessionGap, pageWindow,
                 revenueWindow, funnelWindow, trendingWindow, botEventsPerMinute, metricsPort);
     }
 }

@@ -68,6 +68,11 @@ public final class CustomerDailyOrders implements GoldRollup {
     }
 
     @Override
+    public Cadence cadence() {
+        return Cadence.PERIODIC;
+    }
+
+    @Override
     public Map<String, Combine> combining() {
         return Map.of("order_ids", Combine.UNION, "revenue", Combine.SUM, "currencies", Combine.UNION,
                 "first_order_at", Combine.MIN, "last_order_at", Combine.MAX);

@@ -73,6 +73,11 @@ public final class CustomerLifetimeValue implements GoldRollup {
         return daily;
     }
 
+    @Override
+    public Cadence cadence() {
+        return daily.cadence();
+    }
+
     /** Customer-day rows of whole customers → the same rows as {@link #aggregate} of their purchases. */
     @Override
     public Dataset<Row> aggregateFrom(Dataset<Row> customerDays) {

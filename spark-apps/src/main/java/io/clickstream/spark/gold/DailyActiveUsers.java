@@ -56,6 +56,11 @@ public final class DailyActiveUsers implements GoldRollup {
     }
 
     @Override
+    public Cadence cadence() {
+        return Cadence.PERIODIC;
+    }
+
+    @Override
     public Map<String, Combine> combining() {
         return Map.of("active_visitors", Combine.SUM, "identified_users", Combine.SUM, "human_visitors", Combine.SUM,
                 "events", Combine.SUM);

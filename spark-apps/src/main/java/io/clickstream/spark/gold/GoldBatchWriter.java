@@ -18,21 +18,29 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Brings every gold table up to date with one micro-batch of new silver events: the funnel windows of the sessions
- * the batch touches and then the sessions themselves ({@link Funnel}, {@link LiveSessions}), and each rollup ({@link GoldRollup}); a rollup
- * recomputed from another one's table (lifetime value from customer-days) runs right after it. The tables are
- * independent, so they are written side by side: most of a small MERGE's time is driver-side (planning, the Delta
- * log, the commit) and overlaps well even on two cores.
+ * Brings the gold tables of one cadence ({@link GoldRollup.Cadence}) up to date with one micro-batch of new silver
+ * events. Every batch: the funnel windows of the sessions the batch touches and then the sessions themselves
+ * ({@link Funnel}, {@link LiveSessions}), and the minute-window rollups; periodically (a query of its own on a slower
+ * trigger): the hour, day and lifetime rollups. A rollup recomputed from another one's table (lifetime value from
+ * customer-days) runs right after it. The tables are independent, so they are written side by side: most of a small
+ * MERGE's time is driver-side (planning, the Delta log, the commit) and overlaps well even on two cores.
  */
 public final class GoldBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
     private final PipelineConfig config;
+    private final GoldRollup.Cadence cadence;
     private final List<GoldRollup> rollups;
     private final transient PipelineMetrics metrics;
 
-    public GoldBatchWriter(PipelineConfig config, PipelineMetrics metrics) {
+    public GoldBatchWriter(PipelineConfig config, GoldRollup.Cadence cadence, PipelineMetrics metrics) {
         this.config = config;
-        this.rollups = GoldTables.rollups(config);
+        this.cadence = cadence;
+        this.rollups = GoldTables.rollups(config, cadence);
         this.metrics = metrics;
+    }
+
+    /** The layer its commits are reported as (end-to-end latency, freshness): the periodic tables lag by design. */
+    public static String layer(GoldRollup.Cadence cadence) {
+        return cadence == GoldRollup.Cadence.EVERY_BATCH ? GoldTables.LAYER : GoldTables.LAYER + "_periodic";
     }
 
     /** As the sink of a stream of silver events. */
@@ -56,19 +64,9 @@ public final class GoldBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
         SparkSession spark = silverEvents.sparkSession();
         RollupUpdates updates = new RollupUpdates(spark, config);
         List<Runnable> jobs = new ArrayList<>();
-        jobs.add(() -> {
-            Dataset<Row> touched = JobDescriptions.call(spark, "gold.sessions",
-                    () -> LiveSessions.continued(spark, config, silverEvents, stamp));
-            if (touched != null) {
-                try {
-                    // The funnel first: it is derived from the sessions as they were before this batch.
-                    JobDescriptions.run(spark, "gold.funnel", () -> Funnel.update(spark, config, touched, stamp));
-                    JobDescriptions.run(spark, "gold.sessions", () -> LiveSessions.merge(spark, config, touched));
-                } finally {
-                    MicroBatches.release(touched);
-                }
-            }
-        });
+        if (cadence == GoldRollup.Cadence.EVERY_BATCH) {
+            jobs.add(() -> sessions(spark, silverEvents, stamp));
+        }
         for (GoldRollup rollup : rollups) {
             if (rollup.recomputedFrom() != null) {
                 continue;
@@ -81,7 +79,23 @@ public final class GoldBatchWriter implements VoidFunction2<Dataset<Row>, Long> 
                         () -> updates.recomputeFromGold(d, silverEvents)));
             });
         }
-        ConcurrentJobs.run("gold", jobs);
-        JobDescriptions.run(spark, "gold metrics", () -> BatchStats.reportCommit("gold", silverEvents, metrics));
+        ConcurrentJobs.run(layer(cadence), jobs);
+        JobDescriptions.run(spark, layer(cadence) + " metrics",
+                () -> BatchStats.reportCommit(layer(cadence), silverEvents, metrics));
+    }
+
+    /** The sessions the batch touches and, first, the funnel: it is derived from the sessions as they were before. */
+    private void sessions(SparkSession spark, Dataset<Row> silverEvents, BatchStamp stamp) {
+        Dataset<Row> touched = JobDescriptions.call(spark, "gold.sessions",
+                () -> LiveSessions.continued(spark, config, silverEvents, stamp));
+        if (touched == null) {
+            return;
+        }
+        try {
+            JobDescriptions.run(spark, "gold.funnel", () -> Funnel.update(spark, config, touched, stamp));
+            JobDescriptions.run(spark, "gold.sessions", () -> LiveSessions.merge(spark, config, touched));
+        } finally {
+            MicroBatches.release(touched);
+        }
     }
 }

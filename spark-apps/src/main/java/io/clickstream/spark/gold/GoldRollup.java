@@ -25,6 +25,18 @@ public interface GoldRollup extends Serializable {
         INCREMENTAL
     }
 
+    /**
+     * How often a rollup's table is brought up to date. Each table written costs a micro-batch a Delta MERGE, which on
+     * a small driver is mostly fixed cost; tables of an hour, a day or a lifetime gain nothing from being rewritten
+     * every few seconds, so they follow silver on a slower trigger of their own ({@code gold.periodic.trigger}).
+     */
+    enum Cadence {
+        /** With every micro-batch of the gold query: minute windows, the tables dashboards watch live. */
+        EVERY_BATCH,
+        /** In the gold-periodic query, which reads silver.events on its own, slower trigger. */
+        PERIODIC
+    }
+
     /** How an {@link Maintenance#INCREMENTAL} column of two aggregates of disjoint rows combines. */
     enum Combine { SUM, MIN, MAX, UNION }
 
@@ -49,6 +61,11 @@ public interface GoldRollup extends Serializable {
 
     default Maintenance maintenance() {
         return Maintenance.RECOMPUTE;
+    }
+
+    /** Which gold query keeps the table; a rollup recomputed from another one's table shares that one's cadence. */
+    default Cadence cadence() {
+        return Cadence.EVERY_BATCH;
     }
 
     /**

@@ -36,6 +36,11 @@ public final class GoldTables {
                 new Anomalies(config.botEventsPerMinute()));
     }
 
+    /** The rollups one gold query keeps (see {@link GoldRollup.Cadence}). */
+    public static List<GoldRollup> rollups(PipelineConfig config, GoldRollup.Cadence cadence) {
+        return rollups(config).stream().filter(r -> r.cadence() == cadence).toList();
+    }
+
     public static String path(PipelineConfig config, String table) {
         return config.tablePath(LAYER, table);
     }
@@ -58,6 +63,19 @@ public final class GoldTables {
 
     public static void ensure(SparkSession spark, PipelineConfig config) {
         SilverTables.ensure(spark, config);
+        createTables(spark, config);
+        // Every gold table is rewritten by MERGEs (or appended to) every few seconds, a few kilobytes at a time.
+        for (GoldRollup r : rollups(config)) {
+            DeltaTables.compactAutomatically(spark, path(config, r.table()));
+            if (!r.distinctMembers().isEmpty()) {
+                DeltaTables.compactAutomatically(spark, seenPath(config, r.table()));
+            }
+        }
+        DeltaTables.compactAutomatically(spark, path(config, SESSIONS));
+        DeltaTables.compactAutomatically(spark, path(config, Funnel.TABLE));
+    }
+
+    private static void createTables(SparkSession spark, PipelineConfig config) {
         for (GoldRollup r : rollups(config)) {
             Dataset<Row> empty = r.aggregate(r.relevant(emptySource(spark, config, r.source())));
             if (r.maintenance() == GoldRollup.Maintenance.RECOMPUTE) {

@@ -75,6 +75,11 @@ public final class TrendingProducts implements GoldRollup {
     }
 
     @Override
+    public Cadence cadence() {
+        return Cadence.PERIODIC;
+    }
+
+    @Override
     public Map<String, Combine> combining() {
         return Map.of("product_name", Combine.MAX, "views", Combine.SUM, "add_to_carts", Combine.SUM,
                 "purchases", Combine.SUM, "units_sold", Combine.SUM);

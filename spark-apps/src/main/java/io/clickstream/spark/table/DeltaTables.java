@@ -8,6 +8,7 @@ import org.apache.spark.sql.types.StructType;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DeltaTables {
     /** Tables already checked in this JVM, per session: each job start would otherwise repeat the lookups. */
     private static final Set<String> ENSURED = ConcurrentHashMap.newKeySet();
+    static final String AUTO_COMPACT = "delta.autoOptimize.autoCompact";
 
     private DeltaTables() {
     }
@@ -55,6 +57,26 @@ public final class DeltaTables {
         String wanted = qualified(spark, location);
         requireColumns(spark, wanted, wanted, schema);
         DeltaTable.createIfNotExists(spark).location(wanted).addColumns(schema).partitionedBy(partitionColumns).execute();
+        ENSURED.add(memo);
+    }
+
+    /**
+     * Has Delta compact the table's small files after a commit that leaves a partition with 50 of them (auto
+     * compaction, a table property, so every writer of the table does it). For tables rewritten by MERGEs every few
+     * seconds: each commit adds a file or two of a few kilobytes, thousands a day, which every reader and every MERGE
+     * would otherwise list and open. The compaction is an OPTIMIZE in the table's history; it changes no data, so
+     * streams reading the table skip it.
+     */
+    public static void compactAutomatically(SparkSession spark, String location) {
+        String memo = System.identityHashCode(spark) + " compact " + location;
+        if (ENSURED.contains(memo)) {
+            return;
+        }
+        String wanted = qualified(spark, location);
+        Map<String, String> properties = DeltaTable.forPath(spark, wanted).detail().select("properties").head().getJavaMap(0);
+        if (!"true".equals(properties.get(AUTO_COMPACT))) {
+            spark.sql("ALTER TABLE delta.`" + wanted + "` SET TBLPROPERTIES ('" + AUTO_COMPACT + "' = 'true')");
+        }
         ENSURED.add(memo);
     }
 

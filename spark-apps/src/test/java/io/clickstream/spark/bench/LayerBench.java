@@ -53,6 +53,7 @@ public final class LayerBench {
                     time("silver", sent, () -> SilverStream.start(spark, config, PipelineMetrics.NONE, now));
                     time("gold", sent, () -> GoldStream.start(spark, config, PipelineMetrics.NONE, now));
                 }
+                time("gold-periodic", sent, () -> GoldStream.startPeriodic(spark, config, PipelineMetrics.NONE, now));
             }
             spark.stop();
         }

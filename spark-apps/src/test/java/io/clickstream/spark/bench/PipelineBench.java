@@ -31,8 +31,11 @@ import java.util.regex.Pattern;
  * Run through {@code bench/spark-bench.sh}.
  */
 public final class PipelineBench {
-    /** The all-layers driver's queries: Kafka → bronze, and bronze → silver → gold in one micro-batch ("silver"). */
-    private static final String[] QUERIES = {"bronze", "silver"};
+    /**
+     * The all-layers driver's queries: Kafka → bronze, bronze → silver → gold in one micro-batch ("silver"), and silver →
+     * the hour, day and lifetime gold tables on their slower trigger ("gold-periodic").
+     */
+    private static final String[] QUERIES = {"bronze", "silver", "gold-periodic"};
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];
@@ -181,8 +184,8 @@ public final class PipelineBench {
         Thread.sleep(20_000);
         String after = scrape(port);
         System.out.printf("sent %d%n", sent);
-        for (String layer : new String[] {"bronze", "silver", "gold"}) {
-            System.out.printf("%-7s p50 %s s  p95 %s s%n", layer, quantile(before, after, layer, 0.5),
+        for (String layer : new String[] {"bronze", "silver", "gold", "gold_periodic"}) {
+            System.out.printf("%-13s p50 %s s  p95 %s s%n", layer, quantile(before, after, layer, 0.5),
                     quantile(before, after, layer, 0.95));
         }
         System.out.println(rss(p));

@@ -33,6 +33,8 @@ class ConfigLoaderTest {
         assertThat(c.eventsTopic()).isEqualTo("clickstream.events");
         assertThat(c.pageWindow()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.maxOffsetsPerTrigger()).isEqualTo(200_000);
+        assertThat(c.goldTrigger()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.goldPeriodicTrigger()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test

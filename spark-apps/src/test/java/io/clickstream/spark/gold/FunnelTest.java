@@ -48,7 +48,7 @@ class FunnelTest {
     void aSessionWhoseStartMovesIntoTheHourBeforeIsCountedThereOnly(@TempDir Path dir) throws Exception {
         PipelineConfig config = config(dir);
         Dataset<Row> silver = silverEvents(config);
-        GoldBatchWriter writer = new GoldBatchWriter(config, PipelineMetrics.NONE);
+        GoldBatchWriter writer = new GoldBatchWriter(config, GoldRollup.Cadence.EVERY_BATCH, PipelineMetrics.NONE);
 
         write(writer, silver.where("kafka_offset < 3"), 0);
         assertThat(funnel(config)).containsExactly("[2026-11-20 13:00:00,2,2,1,0]");
@@ -65,7 +65,7 @@ class FunnelTest {
     void aBatchThatFailsAtTheFunnelIsReplayedToTheSameTables(@TempDir Path dir) throws Exception {
         PipelineConfig config = config(dir);
         Dataset<Row> silver = silverEvents(config);
-        GoldBatchWriter writer = new GoldBatchWriter(config, PipelineMetrics.NONE);
+        GoldBatchWriter writer = new GoldBatchWriter(config, GoldRollup.Cadence.EVERY_BATCH, PipelineMetrics.NONE);
         write(writer, silver.where("kafka_offset < 3"), 0);
 
         // Batch 1 fails at the funnel (its table is briefly gone), as a crash there would end it; then it is replayed.
@@ -93,7 +93,7 @@ class FunnelTest {
                 .toBronze(spark).write().format("delta").mode("append").save(BronzeTable.path(config));
         SilverStream.start(spark, config, PipelineMetrics.NONE, Trigger.AvailableNow()).awaitTermination();
         Dataset<Row> silver = spark.read().format("delta").load(SilverTables.path(config, SilverTables.EVENTS));
-        GoldBatchWriter writer = new GoldBatchWriter(config, PipelineMetrics.NONE);
+        GoldBatchWriter writer = new GoldBatchWriter(config, GoldRollup.Cadence.EVERY_BATCH, PipelineMetrics.NONE);
         write(writer, silver.where("kafka_offset = 0"), 0);
         write(writer, silver.where("kafka_offset > 0"), 1);
         List<String> sessions = sessions(config);

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Two micro-batches through bronze → silver → gold, with every expected figure worked out by hand:
@@ -47,6 +48,7 @@ class GoldPipelineTest {
     private final SparkSession spark = SparkTestSession.get();
     private PipelineConfig config;
     private String goldQueryId;
+    private String periodicQueryId;
 
     private static String id(int n) {
         return String.format("00000000-0000-0000-0000-%012d", n);
@@ -91,6 +93,9 @@ class GoldPipelineTest {
         StreamingQuery gold = GoldStream.start(spark, config, PipelineMetrics.NONE, Trigger.AvailableNow());
         gold.awaitTermination();
         goldQueryId = gold.id().toString();
+        StreamingQuery periodic = GoldStream.startPeriodic(spark, config, PipelineMetrics.NONE, Trigger.AvailableNow());
+        periodic.awaitTermination();
+        periodicQueryId = periodic.id().toString();
     }
 
     private Dataset<Row> gold(String table) {
@@ -194,7 +199,10 @@ class GoldPipelineTest {
 
         // The gold query's second batch run again, as after a crash before its commit: same rows, same query and batch.
         Dataset<Row> secondBatch = silver.where("kafka_offset >= 7").persist();
-        new GoldBatchWriter(config, PipelineMetrics.NONE).write(secondBatch, new BatchStamp(goldQueryId, 1));
+        new GoldBatchWriter(config, GoldRollup.Cadence.EVERY_BATCH, PipelineMetrics.NONE)
+                .write(secondBatch, new BatchStamp(goldQueryId, 1));
+        new GoldBatchWriter(config, GoldRollup.Cadence.PERIODIC, PipelineMetrics.NONE)
+                .write(secondBatch, new BatchStamp(periodicQueryId, 1));
         secondBatch.unpersist();
 
         for (GoldRollup r : GoldTables.rollups(config)) {
@@ -202,6 +210,38 @@ class GoldPipelineTest {
         }
         assertThat(sorted(gold("sessions"))).isEqualTo(sessionsBefore);
         assertThat(sorted(gold("funnel"))).isEqualTo(funnelBefore);
+    }
+
+    @Test
+    void eachQueryKeepsItsOwnTables() {
+        assertThat(GoldTables.rollups(config, GoldRollup.Cadence.EVERY_BATCH)).extracting(GoldRollup::table)
+                .containsExactlyInAnyOrder("page_metrics_1m", "revenue_5m", "anomalies");
+        assertThat(GoldTables.rollups(config, GoldRollup.Cadence.PERIODIC)).extracting(GoldRollup::table)
+                .containsExactlyInAnyOrder("trending_products", "daily_active_users", "customer_daily_orders",
+                        "customer_lifetime_value");
+        // Stamped by the query that keeps them, and by no other.
+        for (GoldRollup r : GoldTables.rollups(config, GoldRollup.Cadence.PERIODIC)) {
+            if (r.maintenance() != GoldRollup.Maintenance.INCREMENTAL) {
+                continue; // recomputed whole, so unstamped
+            }
+            assertThat(gold(r.table()).select(BatchStamp.QUERY_ID).distinct().collectAsList()).as(r.table())
+                    .extracting(row -> row.getString(0)).containsExactly(periodicQueryId);
+        }
+        assertThat(gold("funnel").select(BatchStamp.QUERY_ID).distinct().collectAsList())
+                .extracting(row -> row.getString(0)).containsExactly(goldQueryId);
+    }
+
+    @Test
+    void thePeriodicQueryRefusesANewCheckpointOverTablesThatHoldRows(@TempDir Path otherCheckpoints) {
+        // As after an upgrade from a version whose gold query kept every table: a new checkpoint reads silver from
+        // its start and would add every event a second time.
+        PipelineConfig newCheckpoint = config.withLocations(config.warehouseRoot(), otherCheckpoints.toString());
+        assertThatThrownBy(() -> GoldStream.startPeriodic(spark, newCheckpoint, PipelineMetrics.NONE, Trigger.AvailableNow()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("has no checkpoint")
+                .hasMessageContaining("daily_active_users")
+                .hasMessageContaining("a second time");
+        assertThat(spark.streams().active()).extracting(StreamingQuery::name).doesNotContain(GoldStream.PERIODIC_QUERY_NAME);
     }
 
     @Test

@@ -43,7 +43,8 @@ class IncrementalRollupsTest {
     private static final String BOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
     private final SparkSession spark = SparkTestSession.get();
     private PipelineConfig config;
-    private GoldBatchWriter writer;
+    private GoldBatchWriter everyBatch;
+    private GoldBatchWriter periodic;
     private List<Row> afterA;
 
     private static EventJson e(int n, String type, String visitor, String minuteSecond) {
@@ -56,7 +57,8 @@ class IncrementalRollupsTest {
         config = SparkTestSession.config(dir);
         BronzeTable.ensure(spark, config);
         GoldTables.ensure(spark, config);
-        writer = new GoldBatchWriter(config, PipelineMetrics.NONE);
+        everyBatch = new GoldBatchWriter(config, GoldRollup.Cadence.EVERY_BATCH, PipelineMetrics.NONE);
+        periodic = new GoldBatchWriter(config, GoldRollup.Cadence.PERIODIC, PipelineMetrics.NONE);
         String received = "2026-11-20T12:10:00Z";
         new KafkaRows(0)
                 .add("v1", e(1, "page_view", "v1", "00:10").json(), received)
@@ -87,7 +89,8 @@ class IncrementalRollupsTest {
 
     private void write(Dataset<Row> silverEvents, long batchId) {
         Dataset<Row> batch = silverEvents.persist();
-        writer.write(batch, new BatchStamp("test-query", batchId));
+        everyBatch.write(batch, new BatchStamp("test-query", batchId));
+        periodic.write(batch, new BatchStamp("test-periodic-query", batchId));
         batch.unpersist();
     }
 

@@ -63,7 +63,7 @@ class ExactlyOnceTest {
                     "checkpoint.root=" + config.checkpointRoot(),
                     // small batches, so each kill lands in the middle of one
                     "kafka.max.offsets.per.trigger=150",
-                    "bronze.trigger=200ms", "silver.trigger=200ms", "gold.trigger=200ms",
+                    "bronze.trigger=200ms", "silver.trigger=200ms", "gold.trigger=200ms", "gold.periodic.trigger=200ms",
                     "metrics.port=0", ""));
             Path log = dir.resolve("pipeline.log");
             Random random = new Random(42);

@@ -83,13 +83,16 @@ class KafkaToGoldTest {
                 queries.add(BronzeStream.start(spark, config, metrics));
                 queries.add(SilverStream.start(spark, config, metrics));
                 queries.add(GoldStream.start(spark, config, metrics));
+                queries.add(GoldStream.startPeriodic(spark, config, metrics));
 
                 awaitTrue(() -> sumOf(config, "page_metrics_1m", "page_views") == pageViews
+                        && sumOf(config, "daily_active_users", "events") == events.size()
                         && sessionEvents(config) == events.size()
                         && queries.stream().allMatch(q -> q.lastProgress() != null), queries);
                 // progress reaches listeners asynchronously
                 awaitTrue(() -> scrape(metrics).contains("query=\"gold\"")
-                        && scrape(metrics).contains("clickstream_end_to_end_latency_seconds_count{layer=\"gold\"}"), queries);
+                        && scrape(metrics).contains("clickstream_end_to_end_latency_seconds_count{layer=\"gold\"}")
+                        && scrape(metrics).contains("clickstream_end_to_end_latency_seconds_count{layer=\"gold_periodic\"}"), queries);
 
                 assertThat(count(BronzeTable.path(config))).isEqualTo(events.size() + 2);
                 assertThat(count(SilverTables.path(config, SilverTables.EVENTS))).isEqualTo(events.size());
@@ -104,12 +107,13 @@ class KafkaToGoldTest {
             }
 
             spark.sparkContext().removeSparkListener(poolRecorder);
-            assertThat(pools).contains("bronze", "silver", "gold");
+            assertThat(pools).contains("bronze", "silver", "gold", "gold-periodic");
 
             String scraped = scrape(metrics);
             assertThat(scraped).contains("clickstream_query_processed_rows_per_second{query=\"bronze\"}")
                     .contains("clickstream_query_kafka_lag_records{query=\"bronze\"}")
                     .contains("clickstream_query_batch_duration_seconds{query=\"gold\"}")
+                    .contains("clickstream_query_batch_duration_seconds{query=\"gold-periodic\"}")
                     .contains("clickstream_quarantined_rows_total 1.0")
                     .contains("clickstream_quality_rule_violations_total{rule=\"parse_failure\"} 1.0")
                     .contains("clickstream_parse_failures_total 1.0")
@@ -118,7 +122,8 @@ class KafkaToGoldTest {
                     .contains("clickstream_freshness_seconds{layer=\"bronze\"}")
                     .contains("clickstream_end_to_end_latency_seconds_bucket{layer=\"silver\"")
                     .contains("clickstream_end_to_end_latency_seconds_count{layer=\"gold\"}")
-                    .contains("clickstream_freshness_seconds{layer=\"gold\"}");
+                    .contains("clickstream_freshness_seconds{layer=\"gold\"}")
+                    .contains("clickstream_freshness_seconds{layer=\"gold_periodic\"}");
         }
     }
 

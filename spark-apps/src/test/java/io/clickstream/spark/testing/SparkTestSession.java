@@ -37,7 +37,8 @@ public final class SparkTestSession {
                 "CLICKSTREAM_METRICS_PORT", "0",
                 "CLICKSTREAM_BRONZE_TRIGGER", "500ms",
                 "CLICKSTREAM_SILVER_TRIGGER", "500ms",
-                "CLICKSTREAM_GOLD_TRIGGER", "500ms"));
+                "CLICKSTREAM_GOLD_TRIGGER", "500ms",
+                "CLICKSTREAM_GOLD_PERIODIC_TRIGGER", "500ms"));
         all.putAll(env);
         PipelineConfig base = ConfigLoader.load(null, all);
         return base.withLocations(dir.resolve("warehouse").toString(), dir.resolve("checkpoints").toString());
