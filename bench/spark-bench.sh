@@ -3,6 +3,9 @@
 # Kafka broker. Figures and the machine they came from: bench/spark-results.md.
 #
 #   bench/spark-bench.sh backlog 200000      # events/s through bronze, silver and gold from a full topic
+#   BENCH_OPTS=-Dbench.warmup=300 bench/spark-bench.sh backlog 500000
+#                                            # the same backlog arriving at once at a driver warmed up for 300 s
+#                                            # at bench.warmupRate (2000) events/s
 #   bench/spark-bench.sh rate 5000 120       # end-to-end latency p50/p95 per layer at a fixed input rate, after
 #                                            # bench.warmup (60) s at that rate
 set -euo pipefail

@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
  * Measures the all-layers driver on this machine. Two modes:
  * <ul>
  *   <li>{@code backlog N}: N events are in Kafka before the driver starts; reports events/s through each layer
- *       (from the first bronze batch to the moment the query has read all N);</li>
+ *       (from the first bronze batch to the moment the query has read all N). With {@code bench.warmup} seconds
+ *       (default 0), the driver first runs that long at {@code bench.warmupRate} events/s (default 2,000) and
+ *       catches up, and the N events then arrive at once: the same backlog met by a warm driver (JIT, caches);</li>
  *   <li>{@code rate R SECONDS}: events produced at R/s for SECONDS, received "now"; reports the end-to-end latency
  *       p50/p95 per layer from the driver's histogram.</li>
  * </ul>
@@ -66,11 +68,27 @@ public final class PipelineBench {
      */
     private static void backlog(long n, KafkaBroker kafka, Path config, Path dir, int port) throws Exception {
         int arrivalRate = Integer.getInteger("bench.arrivalRate", 20_000);
-        long sent = produceArrived(kafka, n, arrivalRate);
-        System.out.printf("backlog: %d events in Kafka, arrived at %,d events/s until now%n", sent, arrivalRate);
-        Progress ceiling = bare(config, dir, sent);
-        System.out.printf("%-14s %s (bare Kafka → Delta append, the ceiling)%n", "bare", ceiling.describe(null));
-        PipelineProcess p = PipelineProcess.start("io.clickstream.spark.app.AllLayersJob", config, dir.resolve("driver.log"));
+        int warmup = Integer.getInteger("bench.warmup", 0);
+        long sent;
+        Progress ceiling = null;
+        PipelineProcess p;
+        Map<String, Long> before = new LinkedHashMap<>();
+        if (warmup == 0) {
+            sent = produceArrived(kafka, 0, n, arrivalRate);
+            System.out.printf("backlog: %d events in Kafka, arrived at %,d events/s until now%n", sent, arrivalRate);
+            ceiling = bare(config, dir, sent);
+            System.out.printf("%-14s %s (bare Kafka → Delta append, the ceiling)%n", "bare", ceiling.describe(null));
+            p = PipelineProcess.start("io.clickstream.spark.app.AllLayersJob", config, dir.resolve("driver.log"));
+        } else {
+            p = startAndWarmUp(kafka, config, dir, port, warmup, Integer.getInteger("bench.warmupRate", 2_000));
+            String m = scrape(port);
+            for (String q : QUERIES) {
+                before.put(q, (long) value(m, inputRows(q)));
+            }
+            sent = produceArrived(kafka, before.get(QUERIES[0]), n, arrivalRate);
+            System.out.printf("backlog: %d events arrived at once (as if at %,d events/s until now) after %d s of warm-up%n",
+                    sent, arrivalRate, warmup);
+        }
         Map<String, Progress> progress = new LinkedHashMap<>();
         for (String q : QUERIES) {
             progress.put(q, new Progress(sent));
@@ -81,9 +99,17 @@ public final class PipelineBench {
             Thread.sleep(500);
             String m = scrape(port);
             for (String q : QUERIES) {
-                progress.get(q).observe(System.currentTimeMillis(),
-                        (long) value(m, "clickstream_query_input_rows_total\\{query=\"" + q + "\"\\}"));
+                progress.get(q).observe(System.currentTimeMillis(), (long) value(m, inputRows(q)) - before.getOrDefault(q, 0L));
             }
+        }
+        String rss = rss(p);
+        if (ceiling == null) {
+            p.terminate();
+            // The warm-up's events and the backlog, all in the topic now: the bare query's rate over all of them.
+            long total = before.get(QUERIES[0]) + sent;
+            ceiling = bare(config, dir, total);
+            System.out.printf("%-14s %s (bare Kafka → Delta append over the topic's %d events, the ceiling)%n", "bare",
+                    ceiling.describe(null), total);
         }
         for (String q : QUERIES) {
             // The all-layers driver's "silver" query writes gold from the same micro-batch.
@@ -98,8 +124,42 @@ public final class PipelineBench {
             System.out.printf("%-14s %,.0f events/s = %.2f × bare (first bronze row to last gold row, %.1f s)%n",
                     "all layers", through, through / ceiling.overall(), (last.doneMs - first.firstMs) / 1000.0);
         }
-        System.out.println(rss(p));
+        System.out.println(rss);
         p.terminate();
+    }
+
+    /** The all-layers driver, once its first silver batch has run. */
+    private static PipelineProcess startDriver(Path config, Path dir, int port) throws Exception {
+        PipelineProcess p = PipelineProcess.start("io.clickstream.spark.app.AllLayersJob", config, dir.resolve("driver.log"));
+        while (value(scrape(port), "clickstream_query_batches_total\\{query=\"silver\"\\}") < 1 && p.isAlive()) {
+            Thread.sleep(500);
+        }
+        return p;
+    }
+
+    private static String inputRows(String query) {
+        return "clickstream_query_input_rows_total\\{query=\"" + query + "\"\\}";
+    }
+
+    /** Starts the driver, runs it {@code seconds} at {@code perSecond} events/s and waits until every query has them. */
+    private static PipelineProcess startAndWarmUp(KafkaBroker kafka, Path config, Path dir, int port, int seconds,
+                                                  int perSecond) throws Exception {
+        PipelineProcess p = startDriver(config, dir, port);
+        long warm = produce(kafka, 0, (long) perSecond * seconds, perSecond, seconds * 1000L);
+        long deadline = System.currentTimeMillis() + 600_000;
+        while (p.isAlive() && System.currentTimeMillis() < deadline) {
+            String m = scrape(port);
+            boolean caughtUp = true;
+            for (String q : QUERIES) {
+                caughtUp &= value(m, inputRows(q)) >= warm;
+            }
+            if (caughtUp) {
+                return p;
+            }
+            Thread.sleep(500);
+        }
+        p.terminate();
+        throw new IllegalStateException("the driver did not catch up with its warm-up; see " + dir.resolve("driver.log"));
     }
 
     /** Rows a query has read over time: the whole run's rate, and the rate from 10% of the rows to the end. */
@@ -136,7 +196,8 @@ public final class PipelineBench {
         }
 
         double sustained() {
-            return (total - tenthRows) * 1000.0 / Math.max(1, doneMs - tenthMs);
+            // A query that read the first tenth and the rest in one batch has no later stretch to measure.
+            return tenthRows >= total ? overall() : (total - tenthRows) * 1000.0 / Math.max(1, doneMs - tenthMs);
         }
 
         String describe(Progress ceiling) {
@@ -171,10 +232,7 @@ public final class PipelineBench {
     }
 
     private static void rate(int perSecond, int seconds, KafkaBroker kafka, Path config, Path dir, int port) throws Exception {
-        PipelineProcess p = PipelineProcess.start("io.clickstream.spark.app.AllLayersJob", config, dir.resolve("driver.log"));
-        while (value(scrape(port), "clickstream_query_batches_total\\{query=\"silver\"\\}") < 1 && p.isAlive()) {
-            Thread.sleep(500);
-        }
+        PipelineProcess p = startDriver(config, dir, port);
         // The same rate first, unmeasured, so that the figures describe a warm driver (JIT, caches) in its steady state.
         int warmup = Integer.getInteger("bench.warmup", 60);
         long warm = produce(kafka, 0, (long) perSecond * warmup, perSecond, warmup * 1000L);
@@ -196,10 +254,10 @@ public final class PipelineBench {
      * Sends n events as if they had arrived at {@code arrivalRate} events/s until now: occurred and received at their
      * arrival time, so windows and sessions see a stream of that rate, not one instant.
      */
-    static long produceArrived(KafkaBroker kafka, long n, int arrivalRate) {
+    static long produceArrived(KafkaBroker kafka, long first, long n, int arrivalRate) {
         long nowMs = System.currentTimeMillis();
         long firstMs = nowMs - n * 1000 / arrivalRate;
-        return produce(kafka, 0, n, 0, Long.MAX_VALUE, i -> Instant.ofEpochMilli(firstMs + i * 1000 / arrivalRate));
+        return produce(kafka, first, n, 0, Long.MAX_VALUE, i -> Instant.ofEpochMilli(firstMs + i * 1000 / arrivalRate));
     }
 
     /** Sends n events, paced at perSecond (0 = unpaced), received now. */
