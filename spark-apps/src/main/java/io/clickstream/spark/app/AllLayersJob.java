@@ -5,9 +5,11 @@ import io.clickstream.spark.bronze.BronzeTable;
 import io.clickstream.spark.gold.GoldStream;
 import io.clickstream.spark.gold.GoldTables;
 import io.clickstream.spark.silver.SilverStream;
+import io.clickstream.spark.silver.SilverTables;
 import org.apache.spark.sql.streaming.Trigger;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Bronze, silver and gold in one driver: the local mode. Kafka → bronze, and bronze → silver → gold in one micro-batch
@@ -31,6 +33,8 @@ public final class AllLayersJob {
                                     Trigger.ProcessingTime(config.silverTrigger().toMillis()),
                                     new SilverGoldBatchWriter(config, metrics)),
                             GoldStream.startPeriodic(spark, config, metrics));
-                }).main(args);
+                },
+                config -> Stream.of(BronzeTable.maintained(config), SilverTables.maintained(config),
+                        GoldTables.maintained(config)).flatMap(List::stream).toList()).main(args);
     }
 }

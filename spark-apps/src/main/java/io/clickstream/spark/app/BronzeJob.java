@@ -1,6 +1,7 @@
 package io.clickstream.spark.app;
 
 import io.clickstream.spark.bronze.BronzeStream;
+import io.clickstream.spark.bronze.BronzeTable;
 
 import java.util.List;
 
@@ -11,6 +12,7 @@ public final class BronzeJob {
 
     public static void main(String[] args) {
         new StreamingApp("bronze", "Streams the events topic into bronze.events (raw, parsed, partitioned by date).",
-                (spark, config, metrics) -> List.of(BronzeStream.start(spark, config, metrics))).main(args);
+                (spark, config, metrics) -> List.of(BronzeStream.start(spark, config, metrics)),
+                BronzeTable::maintained).main(args);
     }
 }

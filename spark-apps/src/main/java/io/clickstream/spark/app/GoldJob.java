@@ -1,6 +1,7 @@
 package io.clickstream.spark.app;
 
 import io.clickstream.spark.gold.GoldStream;
+import io.clickstream.spark.gold.GoldTables;
 
 import java.util.List;
 
@@ -12,6 +13,7 @@ public final class GoldJob {
     public static void main(String[] args) {
         new StreamingApp("gold", "Builds sessions, funnel and windowed business tables from silver.events.",
                 (spark, config, metrics) -> List.of(GoldStream.start(spark, config, metrics),
-                        GoldStream.startPeriodic(spark, config, metrics))).main(args);
+                        GoldStream.startPeriodic(spark, config, metrics)),
+                GoldTables::maintained).main(args);
     }
 }

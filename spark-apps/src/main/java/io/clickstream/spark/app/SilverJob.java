@@ -1,6 +1,7 @@
 package io.clickstream.spark.app;
 
 import io.clickstream.spark.silver.SilverStream;
+import io.clickstream.spark.silver.SilverTables;
 
 import java.util.List;
 
@@ -11,6 +12,7 @@ public final class SilverJob {
 
     public static void main(String[] args) {
         new StreamingApp("silver", "Validates, deduplicates and enriches bronze.events into the silver tables.",
-                (spark, config, metrics) -> List.of(SilverStream.start(spark, config, metrics))).main(args);
+                (spark, config, metrics) -> List.of(SilverStream.start(spark, config, metrics)),
+                SilverTables::maintained).main(args);
     }
 }

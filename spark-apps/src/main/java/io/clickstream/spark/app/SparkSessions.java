@@ -31,6 +31,14 @@ public final class SparkSessions {
                 // unique timestamps, and Parquet's dictionary for 12-byte INT96 values cost more than the rest of a
                 // write. Files written before read as they are.
                 .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+                // Scheduled compaction (TableMaintenance) packs small files into files of up to 128 MB and leaves
+                // files of 64 MB and more alone: with Delta's defaults (1 GB for both) every hourly run would rewrite
+                // the whole day's partition again.
+                .config("spark.databricks.delta.optimize.minFileSize", 64L * 1024 * 1024)
+                .config("spark.databricks.delta.optimize.maxFileSize", 128L * 1024 * 1024)
+                // VACUUM lists a table's files in this many tasks: Spark's default of 10,000 made it a 20-40 s job on a
+                // table of a few files in a local driver.
+                .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", 8)
                 // Deduplication state lives in RocksDB, off the heap and bounded, instead of in hash
                 // maps on the heap: an hour of event ids at thousands of events/s does not fit a small driver.
                 // Existing checkpoints keep the provider they were created with.

@@ -6,20 +6,24 @@ import io.clickstream.spark.metrics.GoldFigures;
 import io.clickstream.spark.metrics.PipelineMetrics;
 import io.clickstream.spark.metrics.PrometheusMetrics;
 import io.clickstream.spark.metrics.QueryProgressListener;
+import io.clickstream.spark.table.TableMaintenance;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
 import sun.misc.Signal;
 
 import java.io.PrintStream;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
- * Runs streaming layers until they fail (exit 1) or the process is asked to stop (SIGTERM/SIGINT, exit 0):
- * then each query is stopped between micro-batches, so no batch is cut in half needlessly.
+ * Runs streaming layers, and the maintenance of the tables they write ({@link TableMaintenance}), until they fail
+ * (exit 1) or the process is asked to stop (SIGTERM/SIGINT, exit 0): then each query is stopped between
+ * micro-batches, so no batch is cut in half needlessly.
  */
 public final class StreamingApp {
     private static final long STOP_WAIT_MS = 120_000;
@@ -27,13 +31,17 @@ public final class StreamingApp {
     private final String name;
     private final String description;
     private final Layers layers;
+    private final Function<PipelineConfig, List<TableMaintenance.Table>> maintained;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    public StreamingApp(String name, String description, Layers layers) {
+    /** {@code maintained}: the tables the layers write, which this job compacts and vacuums on a schedule. */
+    public StreamingApp(String name, String description, Layers layers,
+                        Function<PipelineConfig, List<TableMaintenance.Table>> maintained) {
         this.name = name;
         this.description = description;
         this.layers = layers;
+        this.maintained = maintained;
     }
 
     /** Parses the arguments, runs, and exits the JVM with the outcome. */
@@ -68,6 +76,7 @@ public final class StreamingApp {
         PrometheusMetrics prometheus = null;
         PipelineMetrics metrics = PipelineMetrics.NONE;
         GoldFigures figures = null;
+        TableMaintenance maintenance = null;
         if (config.metricsPort() > 0) {
             prometheus = new PrometheusMetrics().serve(config.metricsPort());
             spark.streams().addListener(new QueryProgressListener(prometheus));
@@ -79,6 +88,10 @@ public final class StreamingApp {
         }
         try {
             List<StreamingQuery> queries = layers.start(spark, config, metrics);
+            if (config.maintenanceEnabled()) {
+                maintenance = new TableMaintenance(spark, maintained.apply(config), config.maintenanceCompactDays(),
+                        metrics, err, Clock.systemUTC()).every(config.maintenanceInterval());
+            }
             while (true) {
                 if (stopping.get()) {
                     // the signal's thread stops the queries between batches; exit only once it is done
@@ -112,6 +125,9 @@ public final class StreamingApp {
             stopAll(spark);
             return 1;
         } finally {
+            if (maintenance != null) {
+                maintenance.close();
+            }
             if (figures != null) {
                 figures.close();
             }

@@ -2,6 +2,7 @@ package io.clickstream.spark.bronze;
 
 import io.clickstream.spark.config.PipelineConfig;
 import io.clickstream.spark.table.DeltaTables;
+import io.clickstream.spark.table.TableMaintenance;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
@@ -25,5 +26,10 @@ public final class BronzeTable {
 
     public static void ensure(SparkSession spark, PipelineConfig config) {
         DeltaTables.ensure(spark, LAYER, EVENTS, path(config), schema(spark), "event_date");
+    }
+
+    /** What the bronze job compacts and vacuums ({@link TableMaintenance}). */
+    public static List<TableMaintenance.Table> maintained(PipelineConfig config) {
+        return List.of(TableMaintenance.Table.compacted(LAYER + "." + EVENTS, path(config), "event_date"));
     }
 }

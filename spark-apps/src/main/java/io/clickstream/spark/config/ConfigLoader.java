@@ -54,6 +54,8 @@ public final class ConfigLoader {
         d.put("gold.revenue.window", "5 minutes");
         d.put("gold.funnel.window", "1 hour");
         d.put("gold.trending.window", "1 hour");
+        d.put("maintenance.interval", "1 hour");
+        d.put("maintenance.compact.days", "2");
         d.put("metrics.port", "9464");
         return Map.copyOf(d);
     }
@@ -124,6 +126,8 @@ public final class ConfigLoader {
                 duration(v, "gold.funnel.window"),
                 duration(v, "gold.trending.window"),
                 integer(v, "silver.bot.events.per.minute"),
+                duration(v, "maintenance.interval"),
+                integer(v, "maintenance.compact.days"),
                 integer(v, "metrics.port"));
     }
 

@@ -30,6 +30,8 @@ public record PipelineConfig(
         Duration funnelWindow,
         Duration trendingWindow,
         int botEventsPerMinute,
+        Duration maintenanceInterval,
+        int maintenanceCompactDays,
         int metricsPort) {
 
     public PipelineConfig {
@@ -43,6 +45,7 @@ public record PipelineConfig(
         require(!checkpointRoot.isBlank(), "checkpoint.root must not be empty");
         require(!sessionGap.isNegative() && !sessionGap.isZero(), "gold.session.gap must be positive");
         require(botEventsPerMinute > 0, "silver.bot.events.per.minute must be positive");
+        require(maintenanceCompactDays > 0, "maintenance.compact.days must be positive");
         require(metricsPort >= 0 && metricsPort <= 65535, "metrics.port must be 0 (off) or a TCP port");
     }
 
@@ -50,6 +53,11 @@ public record PipelineConfig(
         if (!ok) {
             throw new IllegalArgumentException(message);
         }
+    }
+
+    /** Whether the jobs compact and vacuum their tables on a schedule ({@code maintenance.interval} above zero). */
+    public boolean maintenanceEnabled() {
+        return !maintenanceInterval.isZero();
     }
 
     /** Location of a table, e.g. {@code table("silver", "events")} → {@code <root>/silver/events}. */
@@ -70,13 +78,15 @@ public record PipelineConfig(
         return new PipelineConfig(appName, sparkMaster, shufflePartitions, kafkaBootstrapServers, eventsTopic,
                 startingOffsets, maxOffsetsPerTrigger, warehouse, checkpoints, bronzeTrigger, silverTrigger,
                 goldTrigger, goldPeriodicTrigger, dedupWatermark, allowedLateness, maxEventAge, maxClockAhead, sessionGap, pageWindow,
-                revenueWindow, funnelWindow, trendingWindow, botEventsPerMinute, metricsPort);
+                revenueWindow, funnelWindow, trendingWindow, botEventsPerMinute, maintenanceInterval, maintenanceCompactDays,
+                metricsPort);
     }
 
     public PipelineConfig withKafka(String bootstrapServers) {
         return new PipelineConfig(appName, sparkMaster, shufflePartitions, bootstrapServers, eventsTopic,
                 startingOffsets, maxOffsetsPerTrigger, warehouseRoot, checkpointRoot, bronzeTrigger, silverTrigger,
                 goldTrigger, goldPeriodicTrigger, dedupWatermark, allowedLateness, maxEventAge, maxClockAhead, sessionGap, pageWindow,
-                revenueWindow, funnelWindow, trendingWindow, botEventsPerMinute, metricsPort);
+                revenueWindow, funnelWindow, trendingWindow, botEventsPerMinute, maintenanceInterval, maintenanceCompactDays,
+                metricsPort);
     }
 }

@@ -7,12 +7,14 @@ import io.clickstream.spark.silver.SilverTransform;
 import io.clickstream.spark.table.DeltaMerge;
 import io.clickstream.spark.table.BatchStamp;
 import io.clickstream.spark.table.DeltaTables;
+import io.clickstream.spark.table.TableMaintenance;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -73,6 +75,23 @@ public final class GoldTables {
         }
         DeltaTables.compactAutomatically(spark, path(config, SESSIONS));
         DeltaTables.compactAutomatically(spark, path(config, Funnel.TABLE));
+    }
+
+    /**
+     * What the gold job vacuums ({@link TableMaintenance}): every gold table and the members its distinct counts keep.
+     * They compact themselves after their MERGEs (see {@link #ensure}), so the job does not compact them.
+     */
+    public static List<TableMaintenance.Table> maintained(PipelineConfig config) {
+        List<TableMaintenance.Table> tables = new ArrayList<>();
+        for (GoldRollup r : rollups(config)) {
+            tables.add(TableMaintenance.Table.vacuumed(LAYER + "." + r.table(), path(config, r.table())));
+            if (!r.distinctMembers().isEmpty()) {
+                tables.add(TableMaintenance.Table.vacuumed(LAYER + "._seen." + r.table(), seenPath(config, r.table())));
+            }
+        }
+        tables.add(TableMaintenance.Table.vacuumed(LAYER + "." + SESSIONS, path(config, SESSIONS)));
+        tables.add(TableMaintenance.Table.vacuumed(LAYER + "." + Funnel.TABLE, path(config, Funnel.TABLE)));
+        return tables;
     }
 
     private static void createTables(SparkSession spark, PipelineConfig config) {

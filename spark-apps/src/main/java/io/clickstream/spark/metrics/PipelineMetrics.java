@@ -30,4 +30,8 @@ public interface PipelineMetrics {
      */
     default void committed(String layer, long commitTimeMs, long[] receivedAtMs, long newestEventTimeMs) {
     }
+
+    /** One table maintenance operation ({@code optimize}, {@code vacuum}) on a table ran, successfully or not. */
+    default void maintained(String table, String operation, boolean ok, long durationMs) {
+    }
 }

@@ -46,6 +46,10 @@ public final class PrometheusMetrics implements PipelineMetrics, AutoCloseable {
             .classicOnly()
             .classicUpperBounds(0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 60, 120, 300, 900)
             .register(registry);
+    private final Counter maintenance = counter("clickstream_table_maintenance",
+            "Table maintenance operations run (optimize, vacuum), by outcome (ok, failed)", "table", "operation", "outcome");
+    private final Gauge maintenanceDuration = gauge("clickstream_table_maintenance_duration_seconds",
+            "Duration of the last maintenance operation on the table", "table", "operation");
     final Gauge business = gauge("clickstream_business_value", "Figures read from the gold tables", "figure");
     final Gauge funnelStep = gauge("clickstream_funnel_sessions", "Sessions of the current funnel window that reached each step", "step");
     final Gauge topPages = gauge("clickstream_top_page_views", "Page views in the last complete minute of the ten most viewed pages", "rank", "page");
@@ -120,6 +124,12 @@ public final class PrometheusMetrics implements PipelineMetrics, AutoCloseable {
         if (newestEventTimeMs > 0) {
             newestEventTime.merge(layer, newestEventTimeMs, Math::max);
         }
+    }
+
+    @Override
+    public void maintained(String table, String operation, boolean ok, long durationMs) {
+        maintenance.labelValues(table, operation, ok ? "ok" : "failed").inc();
+        maintenanceDuration.labelValues(table, operation).set(durationMs / 1000.0);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.clickstream.spark.silver;
 import io.clickstream.spark.bronze.BronzeTable;
 import io.clickstream.spark.config.PipelineConfig;
 import io.clickstream.spark.table.DeltaTables;
+import io.clickstream.spark.table.TableMaintenance;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -32,5 +33,13 @@ public final class SilverTables {
                 SilverTransform.quarantine(checked).schema(), "quarantine_date");
         DeltaTables.ensure(spark, LAYER, PRODUCT_EVENTS, path(config, PRODUCT_EVENTS),
                 SilverTransform.productLines(events).schema(), "event_date");
+    }
+
+    /** What the silver job compacts and vacuums ({@link TableMaintenance}): all three are append-only. */
+    public static List<TableMaintenance.Table> maintained(PipelineConfig config) {
+        return List.of(
+                TableMaintenance.Table.compacted(LAYER + "." + EVENTS, path(config, EVENTS), "event_date"),
+                TableMaintenance.Table.compacted(LAYER + "." + QUARANTINE, path(config, QUARANTINE), "quarantine_date"),
+                TableMaintenance.Table.compacted(LAYER + "." + PRODUCT_EVENTS, path(config, PRODUCT_EVENTS), "event_date"));
     }
 }

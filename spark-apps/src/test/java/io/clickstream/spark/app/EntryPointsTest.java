@@ -25,7 +25,7 @@ class EntryPointsTest {
 
     private final StreamingApp app = new StreamingApp("bronze", "Streams things.", (spark, config, metrics) -> {
         throw new AssertionError("must not start streaming");
-    });
+    }, config -> List.of());
 
     private int run(String... args) {
         return app.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), false);
@@ -61,7 +61,7 @@ class EntryPointsTest {
                                 (rows, id) -> {
                                     throw new IllegalStateException("boom in batch " + id);
                                 })
-                        .start()));
+                        .start()), config -> List.of());
 
         int code = failing.run(new String[] {"--config", file.toString()}, new PrintStream(out, true),
                 new PrintStream(err, true, StandardCharsets.UTF_8), false);

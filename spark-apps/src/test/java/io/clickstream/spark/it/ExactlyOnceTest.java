@@ -12,6 +12,7 @@ import io.clickstream.spark.testing.PipelineProcess;
 import io.clickstream.spark.testing.SparkTestSession;
 import io.clickstream.spark.testing.TestKafka;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import io.delta.tables.DeltaTable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -30,8 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The all-layers job as its own process, killed with SIGKILL three times while it works through a backlog,
- * restarted each time, then stopped with SIGTERM. Afterwards: every Kafka offset once in bronze, every event id
- * once in silver, and every gold table equal to its recomputation from silver.
+ * restarted each time, then stopped with SIGTERM, while it also compacts and vacuums its tables every few seconds.
+ * Afterwards: every Kafka offset once in bronze, every event id once in silver, and every gold table equal to its
+ * recomputation from silver.
  */
 class ExactlyOnceTest {
     private static final int KILLS = 3;
@@ -64,6 +66,8 @@ class ExactlyOnceTest {
                     // small batches, so each kill lands in the middle of one
                     "kafka.max.offsets.per.trigger=150",
                     "bronze.trigger=200ms", "silver.trigger=200ms", "gold.trigger=200ms", "gold.periodic.trigger=200ms",
+                    // compaction and vacuum run beside the streams, and are killed with them
+                    "maintenance.interval=3 seconds",
                     "metrics.port=0", ""));
             Path log = dir.resolve("pipeline.log");
             Random random = new Random(42);
@@ -92,6 +96,10 @@ class ExactlyOnceTest {
                     && sum(GoldTables.path(config, GoldTables.SESSIONS), "events") == events.size(), 420, log);
             assertThat(last.terminate()).as("exit code after SIGTERM").isZero();
 
+            for (String table : List.of(BronzeTable.path(config), SilverTables.path(config, SilverTables.EVENTS))) {
+                assertThat(DeltaTable.forPath(spark, table).history().where("operation = 'OPTIMIZE'").count())
+                        .as("compactions of " + table).isPositive();
+            }
             Dataset<Row> bronze = spark.read().format("delta").load(BronzeTable.path(config));
             assertThat(bronze.count()).isEqualTo(records);
             assertThat(bronze.select("partition", "offset").distinct().count()).isEqualTo(records);
