@@ -31,6 +31,10 @@ public interface PipelineMetrics {
     default void committed(String layer, long commitTimeMs, long[] receivedAtMs, long newestEventTimeMs) {
     }
 
+    /** A table maintenance operation will run on the table on a schedule: its counters start at zero. */
+    default void maintenanceScheduled(String table, String operation) {
+    }
+
     /** One table maintenance operation ({@code optimize}, {@code vacuum}) on a table ran, successfully or not. */
     default void maintained(String table, String operation, boolean ok, long durationMs) {
     }

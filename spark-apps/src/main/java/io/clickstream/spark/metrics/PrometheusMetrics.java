@@ -127,6 +127,13 @@ public final class PrometheusMetrics implements PipelineMetrics, AutoCloseable {
     }
 
     @Override
+    public void maintenanceScheduled(String table, String operation) {
+        // Series at zero from the start: the failure alert and the dashboards have data before the first run.
+        maintenance.labelValues(table, operation, "ok");
+        maintenance.labelValues(table, operation, "failed");
+    }
+
+    @Override
     public void maintained(String table, String operation, boolean ok, long durationMs) {
         maintenance.labelValues(table, operation, ok ? "ok" : "failed").inc();
         maintenanceDuration.labelValues(table, operation).set(durationMs / 1000.0);

@@ -67,6 +67,11 @@ public final class TableMaintenance implements AutoCloseable {
      * behind catches up before it spends cores on its files.
      */
     public TableMaintenance every(Duration interval) {
+        for (Table table : tables) {
+            for (String operation : operations(table)) {
+                metrics.maintenanceScheduled(table.name(), operation);
+            }
+        }
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "clickstream-table-maintenance");
             t.setDaemon(true);
@@ -110,6 +115,10 @@ public final class TableMaintenance implements AutoCloseable {
             log.println("table maintenance: " + operation + " of " + table.name() + " failed, next try in one interval: " + e);
         }
         metrics.maintained(table.name(), operation, ok, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private static List<String> operations(Table table) {
+        return table.datePartition() == null ? List.of("vacuum") : List.of("optimize", "vacuum");
     }
 
     private static String quoted(Table table) {

@@ -1,6 +1,7 @@
 package io.clickstream.spark.table;
 
 import io.clickstream.spark.metrics.PipelineMetrics;
+import io.clickstream.spark.metrics.PrometheusMetrics;
 import io.clickstream.spark.testing.SparkTestSession;
 import io.delta.tables.DeltaTable;
 import org.apache.spark.sql.Dataset;
@@ -14,6 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,16 +101,30 @@ class TableMaintenanceTest {
     }
 
     @Test
-    void runsEveryIntervalOnItsOwnThreadUntilClosed(@TempDir Path dir) throws Exception {
+    void runsEveryIntervalOnItsOwnThreadUntilClosedAndCountsOnTheDriversEndpoint(@TempDir Path dir) throws Exception {
         String path = dir.resolve("t").toString();
         IdempotentWrites.append(rows(0, "2026-12-04"), path, "writer", 0);
-        try (TableMaintenance m = maintenance(TableMaintenance.Table.vacuumed("gold.t", path)).every(Duration.ofMillis(200))) {
+        String ok = "clickstream_table_maintenance_total{operation=\"vacuum\",outcome=\"ok\",table=\"gold.t\"}";
+        String failed = "clickstream_table_maintenance_total{operation=\"vacuum\",outcome=\"failed\",table=\"gold.t\"} 0.0";
+        try (PrometheusMetrics prometheus = new PrometheusMetrics().serve(0);
+             TableMaintenance m = new TableMaintenance(spark, List.of(TableMaintenance.Table.vacuumed("gold.t", path)), 2,
+                     prometheus, new PrintStream(log, true, StandardCharsets.UTF_8), DEC_4).every(Duration.ofSeconds(1))) {
+            // Before the first run, at zero: the failure alert has a series to watch from the start.
+            assertThat(scrape(prometheus)).contains(ok + " 0.0").contains(failed);
             long deadline = System.currentTimeMillis() + 60_000;
-            while (recorded.size() < 2 && System.currentTimeMillis() < deadline) {
-                Thread.sleep(50);
+            while (!scrape(prometheus).contains(ok + " 2.0") && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
             }
+            assertThat(scrape(prometheus)).as(log.toString(StandardCharsets.UTF_8)).contains(ok + " 2.0").contains(failed)
+                    .contains("clickstream_table_maintenance_duration_seconds{operation=\"vacuum\",table=\"gold.t\"}");
         }
-        assertThat(recorded).as(log.toString(StandardCharsets.UTF_8)).hasSizeGreaterThanOrEqualTo(2).allMatch(r -> r.equals("gold.t vacuum ok"));
+        assertThat(DeltaTable.forPath(spark, path).history().where("operation LIKE 'VACUUM%'").count())
+                .as("vacuums in the table's history").isPositive();
+    }
+
+    private static String scrape(PrometheusMetrics metrics) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metrics.port() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private TableMaintenance maintenance(TableMaintenance.Table... tables) {
