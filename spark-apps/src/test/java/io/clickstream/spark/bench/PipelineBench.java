@@ -284,18 +284,7 @@ public final class PipelineBench {
                     }
                 }
                 Instant now = arrival.apply(sent);
-                String visitor = "v-" + (sent % 5000);
-                String type = sent % 10 == 9 ? "purchase" : sent % 3 == 0 ? "product_view" : "page_view";
-                EventJson e = EventJson.event(uuid(first + sent), type, visitor, now.toString())
-                        .page("https://shop.example/p/" + (sent % 50), "/p/" + (sent % 50))
-                        .userAgent("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36");
-                if (!type.equals("page_view")) {
-                    e.product("sku-" + (sent % 40), "cat-" + (sent % 7), "9.99", 1);
-                }
-                if (type.equals("purchase")) {
-                    e.order("o-" + (first + sent), "9.99", "EUR");
-                }
-                producer.send(TestKafka.record("clickstream.events", visitor, e.json(), now));
+                producer.send(TestKafka.record("clickstream.events", visitor(sent), event(first, sent, now), now));
                 sent++;
             }
             producer.flush();
@@ -303,6 +292,29 @@ public final class PipelineBench {
             Thread.currentThread().interrupt();
         }
         return sent;
+    }
+
+    /** The bench's visitors: 5,000 of them, in turn. */
+    static String visitor(long sent) {
+        return "v-" + (sent % 5000);
+    }
+
+    /**
+     * Event number {@code sent} of a run whose ids start at {@code first}: page views, product views and one purchase
+     * in ten, over 50 pages and 40 products.
+     */
+    static String event(long first, long sent, Instant now) {
+        String type = sent % 10 == 9 ? "purchase" : sent % 3 == 0 ? "product_view" : "page_view";
+        EventJson e = EventJson.event(uuid(first + sent), type, visitor(sent), now.toString())
+                .page("https://shop.example/p/" + (sent % 50), "/p/" + (sent % 50))
+                .userAgent("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36");
+        if (!type.equals("page_view")) {
+            e.product("sku-" + (sent % 40), "cat-" + (sent % 7), "9.99", 1);
+        }
+        if (type.equals("purchase")) {
+            e.order("o-" + (first + sent), "9.99", "EUR");
+        }
+        return e.json();
     }
 
     private static String uuid(long n) {
