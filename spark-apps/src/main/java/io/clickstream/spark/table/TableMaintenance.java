@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TableMaintenance implements AutoCloseable {
     public static final String POOL = "maintenance";
+    static final Duration FIRST_RUN_AFTER = Duration.ofMinutes(10);
 
     /**
      * A table a job maintains. {@code datePartition} names its date partition column when the job compacts it; null
@@ -63,8 +64,9 @@ public final class TableMaintenance implements AutoCloseable {
     }
 
     /**
-     * Runs {@link #runOnce} every {@code interval}, the first time one interval after the start: a job that starts
-     * behind catches up before it spends cores on its files.
+     * Runs {@link #runOnce} every {@code interval}. The first run waits one interval, at most {@link #FIRST_RUN_AFTER}:
+     * a job that starts behind catches up before it spends cores on its files, and a local stack that runs for less
+     * than an hour at a time is still maintained.
      */
     public TableMaintenance every(Duration interval) {
         for (Table table : tables) {
@@ -78,8 +80,12 @@ public final class TableMaintenance implements AutoCloseable {
             return t;
         });
         long ms = interval.toMillis();
-        scheduler.scheduleWithFixedDelay(this::runOnce, ms, ms, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::runOnce, firstRunDelay(interval).toMillis(), ms, TimeUnit.MILLISECONDS);
         return this;
+    }
+
+    static Duration firstRunDelay(Duration interval) {
+        return interval.compareTo(FIRST_RUN_AFTER) < 0 ? interval : FIRST_RUN_AFTER;
     }
 
     /** Compacts and vacuums each table once; a table that fails is reported and does not stop the others. */

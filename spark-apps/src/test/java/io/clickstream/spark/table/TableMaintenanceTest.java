@@ -122,6 +122,12 @@ class TableMaintenanceTest {
                 .as("vacuums in the table's history").isPositive();
     }
 
+    @Test
+    void theFirstRunComesOneIntervalAfterTheStartAtMostTenMinutes() {
+        assertThat(TableMaintenance.firstRunDelay(Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(3));
+        assertThat(TableMaintenance.firstRunDelay(Duration.ofHours(1))).isEqualTo(Duration.ofMinutes(10));
+    }
+
     private static String scrape(PrometheusMetrics metrics) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metrics.port() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
