@@ -9,6 +9,7 @@ import io.clickstream.spark.config.PipelineConfig;
 import io.clickstream.spark.gold.GoldTables;
 import io.clickstream.spark.metrics.PipelineMetrics;
 import io.clickstream.spark.silver.SilverTransform;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerJobStart;
@@ -60,7 +61,10 @@ public final class SilverGoldBatchBench {
         SilverGoldBatchWriter writer = new SilverGoldBatchWriter(config, PipelineMetrics.NONE);
         List<Long> walls = new ArrayList<>();
         for (int b = 0; b < batches; b++) {
-            Dataset<Row> kafka = spark.createDataFrame(kafkaRows((long) b * perBatch, perBatch), BronzeTransform.KAFKA_SCHEMA);
+            // From an RDD, as a stream's batch is: a local relation would be folded by the optimizer row by row.
+            Dataset<Row> kafka = spark.createDataFrame(
+                    JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(kafkaRows((long) b * perBatch, perBatch), 2),
+                    BronzeTransform.KAFKA_SCHEMA);
             Dataset<Row> checked = SilverTransform.check(BronzeTransform.apply(kafka), config);
             if (b == batches / 2) {
                 jobs.reset();
@@ -95,7 +99,7 @@ public final class SilverGoldBatchBench {
                     RowFactory.create(Topics.HEADER_SCHEMA_VERSION, bytes("1")),
                     RowFactory.create(Topics.HEADER_RECEIVED_AT, bytes(now.toString()))};
             rows.add(RowFactory.create(bytes(visitor), bytes(PipelineBench.event(0, first + i, now)), Topics.EVENTS,
-                    (int) ((first + i) % 2), first + i, Timestamp.from(now), 0, List.of(headers)));
+                    (int) ((first + i) % 2), first + i, Timestamp.from(now), 0, scala.collection.mutable.WrappedArray.make(headers)));
         }
         return rows;
     }
