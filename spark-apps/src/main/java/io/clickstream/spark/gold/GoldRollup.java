@@ -16,7 +16,11 @@ public interface GoldRollup extends Serializable {
     enum Source { EVENTS, PRODUCT_EVENTS }
 
     enum Maintenance {
-        /** Each touched scope recomputed in full from silver and merged: for scopes small enough to reread (minutes). */
+        /**
+         * Each touched window recomputed in full from silver and written in place of the table's rows of it: for
+         * windows small enough to reread (minutes). Rows recomputed from silver carry {@code window_start} and
+         * {@code window_end}.
+         */
         RECOMPUTE,
         /**
          * The batch's own aggregate combined with the table's current rows of the touched scopes, then merged with a
