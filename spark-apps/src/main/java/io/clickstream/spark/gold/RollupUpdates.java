@@ -6,10 +6,10 @@ import io.clickstream.spark.silver.SilverTables;
 import io.clickstream.spark.silver.SilverTransform;
 import io.clickstream.spark.table.BatchStamp;
 import io.clickstream.spark.table.DeltaMerge;
+import io.clickstream.spark.table.WindowOverwrite;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_distinct;
@@ -60,16 +59,16 @@ final class RollupUpdates {
 
     /**
      * Recomputes the windows the batch touches in full from silver, every site's, and writes them in place of the
-     * table's rows of those windows: one overwrite of the files holding them ({@code replaceWhere}), which costs a
-     * small table about half the Spark jobs and time of a MERGE (no source to materialize, no join to find matches).
+     * table's rows of those windows ({@link WindowOverwrite}).
      */
     private void recompute(GoldRollup rollup, Dataset<Row> batch, List<Object> dates) {
         Dataset<Row> relevantBatch = rollup.relevant(batchSource(rollup, batch));
-        List<Timestamp> windows = relevantBatch.select("window_start").distinct().collectAsList().stream()
-                .map(r -> r.getTimestamp(0)).sorted().toList();
-        if (windows.isEmpty()) {
+        List<Row> touched = relevantBatch.select("window_start", "window_end").distinct().collectAsList();
+        if (touched.isEmpty()) {
             return;
         }
+        List<Timestamp> windows = touched.stream().map(r -> r.getTimestamp(0)).sorted().toList();
+        Timestamp end = touched.stream().map(r -> r.getTimestamp(1)).max(Timestamp::compareTo).orElseThrow();
         String sourceTable = rollup.source() == GoldRollup.Source.EVENTS ? SilverTables.EVENTS : SilverTables.PRODUCT_EVENTS;
         Dataset<Row> source = spark.read().format("delta").load(SilverTables.path(config, sourceTable));
         if (rollup.scopedByDate()) {
@@ -77,13 +76,9 @@ final class RollupUpdates {
         }
         // Every row of a touched window lies in this range: Delta skips the files outside it by their event_time
         // statistics, so a batch does not rescan the whole day.
-        Row range = relevantBatch.agg(min("window_start"), max("window_end")).head();
-        source = source.where(col("event_time").geq(range.get(0)).and(col("event_time").lt(range.get(1))));
+        source = source.where(col("event_time").geq(windows.get(0)).and(col("event_time").lt(end)));
         Dataset<Row> rows = rollup.aggregate(rollup.relevant(source).where(col("window_start").isin(windows.toArray())));
-        rows.write().format("delta").mode(SaveMode.Overwrite)
-                .option("replaceWhere", "window_start IN (" + windows.stream()
-                        .map(w -> "TIMESTAMP '" + w.toInstant() + "'").collect(Collectors.joining(", ")) + ")")
-                .save(GoldTables.path(config, rollup.table()));
+        WindowOverwrite.replace(rows, GoldTables.path(config, rollup.table()), windows);
     }
 
     /** Recomputes the scopes the batch touched from the gold table of {@code rollup.recomputedFrom()}, merged just before. */

@@ -9,6 +9,7 @@ import io.clickstream.spark.table.BatchStamp;
 import io.clickstream.spark.testing.EventJson;
 import io.clickstream.spark.testing.KafkaRows;
 import io.clickstream.spark.testing.SparkTestSession;
+import io.delta.tables.DeltaTable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -34,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  *          → 12:00 window: v1 (viewed, viewed a product); 13:00 window: v2 (viewed, product, cart)
  * batch 3  v1 page_view 12:55 → nothing moves
  * </pre>
- * And the two ways a batch can be replayed after a crash: cut short at the funnel, or after all its writes.
+ * And the ways a batch can be replayed after a crash: cut short at the funnel, between the funnel and the sessions, or
+ * after all its writes.
  */
 class FunnelTest {
     private final SparkSession spark = SparkTestSession.get();
@@ -78,6 +80,26 @@ class FunnelTest {
         write(writer, silver.where("kafka_offset BETWEEN 3 AND 4"), 1);
 
         assertThat(funnel(config)).containsExactly("[2026-11-20 12:00:00,1,1,1,0]", "[2026-11-20 13:00:00,1,1,1,1]");
+        assertFunnelEqualsItsSessions(config);
+    }
+
+    @Test
+    void aBatchCutShortBetweenTheFunnelAndTheSessionsIsReplayedWithoutCountingItTwice(@TempDir Path dir) throws Exception {
+        PipelineConfig config = config(dir);
+        Dataset<Row> silver = silverEvents(config);
+        GoldBatchWriter writer = new GoldBatchWriter(config, GoldRollup.Cadence.EVERY_BATCH, PipelineMetrics.NONE);
+        write(writer, silver.where("kafka_offset < 3"), 0);
+        DeltaTable sessions = DeltaTable.forPath(spark, GoldTables.path(config, GoldTables.SESSIONS));
+        long beforeBatch1 = sessions.history(1).head().getLong(0);
+
+        // Batch 1 commits the funnel; the crash comes before its sessions are merged (their commit is undone here).
+        write(writer, silver.where("kafka_offset BETWEEN 3 AND 4"), 1);
+        List<String> funnel = funnel(config);
+        assertThat(funnel).containsExactly("[2026-11-20 12:00:00,1,1,1,0]", "[2026-11-20 13:00:00,1,1,1,1]");
+        sessions.restoreToVersion(beforeBatch1);
+
+        write(writer, silver.where("kafka_offset BETWEEN 3 AND 4"), 1); // the replay
+        assertThat(funnel(config)).isEqualTo(funnel);
         assertFunnelEqualsItsSessions(config);
     }
 
