@@ -10,8 +10,9 @@ import java.util.stream.Collectors;
 
 /**
  * Rows of whole time windows written in place of the table's rows of those windows, in one commit (Delta's
- * {@code replaceWhere} on {@code window_start}). On a small table that is rewritten every micro-batch it costs about
- * half the Spark jobs and time of a MERGE: no source to materialize, no join to find the rows to update.
+ * {@code replaceWhere} on {@code window_start}). On a small table that is rewritten every micro-batch it takes a third
+ * fewer Spark jobs and about two thirds of the time of a MERGE: no source to materialize, no join to find the rows to
+ * update.
  */
 public final class WindowOverwrite {
     private WindowOverwrite() {
