@@ -11,7 +11,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.window;
 
 /**
  * {@code gold.anomalies}: visitors who look like bots in a minute, with the reasons: more than N events in the
@@ -38,10 +37,7 @@ public final class Anomalies implements GoldRollup {
 
     @Override
     public Dataset<Row> relevant(Dataset<Row> events) {
-        return events.where(not(col("is_late")))
-                .withColumn("w", window(col("event_time"), "60 seconds"))
-                .withColumn("window_start", col("w.start"))
-                .withColumn("window_end", col("w.end"));
+        return GoldRollup.inWindows(events.where(not(col("is_late"))), "60 seconds");
     }
 
     @Override

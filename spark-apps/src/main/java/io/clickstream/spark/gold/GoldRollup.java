@@ -7,6 +7,9 @@ import org.apache.spark.sql.Row;
 import java.io.Serializable;
 import java.util.Map;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.window;
+
 /**
  * A gold table computed from a silver table: gold always equals {@code aggregate(relevant(silver))}. A micro-batch
  * names the <em>scopes</em> it touches (e.g. a site's minute) and brings them up to date in one of two ways
@@ -43,6 +46,16 @@ public interface GoldRollup extends Serializable {
 
     /** How an {@link Maintenance#INCREMENTAL} column of two aggregates of disjoint rows combines. */
     enum Combine { SUM, MIN, MAX, UNION }
+
+    /**
+     * {@code rows} with the event-time window each falls in ({@code window}: a Spark interval such as
+     * {@code "60 seconds"}) as {@code window_start} and {@code window_end}.
+     */
+    static Dataset<Row> inWindows(Dataset<Row> rows, String window) {
+        return rows.withColumn("w", window(col("event_time"), window))
+                .withColumn("window_start", col("w.start"))
+                .withColumn("window_end", col("w.end"));
+    }
 
     /** Table name within the gold layer. */
     String table();

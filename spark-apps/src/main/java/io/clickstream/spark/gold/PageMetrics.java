@@ -12,7 +12,6 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.window;
 
 /** {@code gold.page_metrics_1m}: page views and unique visitors per page per window. */
 public final class PageMetrics implements GoldRollup {
@@ -34,10 +33,7 @@ public final class PageMetrics implements GoldRollup {
 
     @Override
     public Dataset<Row> relevant(Dataset<Row> events) {
-        return events.where(col("event_type").equalTo("page_view").and(not(col("is_late"))))
-                .withColumn("w", window(col("event_time"), window))
-                .withColumn("window_start", col("w.start"))
-                .withColumn("window_end", col("w.end"))
+        return GoldRollup.inWindows(events.where(col("event_type").equalTo("page_view").and(not(col("is_late")))), window)
                 .withColumn("page", coalesce(col("page_path"), lit("(unknown)")));
     }
 

@@ -12,7 +12,6 @@ import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.window;
 
 /** {@code gold.revenue_5m}: revenue, units and orders per product (with its category) per window. */
 public final class Revenue implements GoldRollup {
@@ -34,10 +33,7 @@ public final class Revenue implements GoldRollup {
 
     @Override
     public Dataset<Row> relevant(Dataset<Row> lines) {
-        return lines.where(col("event_type").equalTo("purchase").and(not(col("is_late"))))
-                .withColumn("w", window(col("event_time"), window))
-                .withColumn("window_start", col("w.start"))
-                .withColumn("window_end", col("w.end"))
+        return GoldRollup.inWindows(lines.where(col("event_type").equalTo("purchase").and(not(col("is_late")))), window)
                 .withColumn("category", coalesce(col("category"), lit("(none)")))
                 .withColumn("currency", coalesce(col("currency"), lit("(none)")));
     }

@@ -16,7 +16,6 @@ import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.window;
 
 /**
  * {@code gold.trending_products}: per product and window, views, carts and purchases, a score weighting intent
@@ -41,10 +40,7 @@ public final class TrendingProducts implements GoldRollup {
 
     @Override
     public Dataset<Row> relevant(Dataset<Row> lines) {
-        return lines.where(not(col("is_late")))
-                .withColumn("w", window(col("event_time"), window))
-                .withColumn("window_start", col("w.start"))
-                .withColumn("window_end", col("w.end"));
+        return GoldRollup.inWindows(lines.where(not(col("is_late"))), window);
     }
 
     @Override
