@@ -79,7 +79,7 @@ class EntryPointsTest {
                 .add("a", EventJson.pageView("00000000-0000-0000-0000-000000000001", "a", "2026-11-20T12:00:00Z").json(), "2026-11-20T12:00:00Z")
                 .add("b", EventJson.pageView("00000000-0000-0000-0000-000000000002", "b", "2026-11-20T12:00:00Z").json(), "2026-11-20T12:00:00Z")
                 .add("c", "{oops", "2026-11-20T12:00:00Z")
-                .toBronze(spark).write().format("delta").mode("append").save(BronzeTable.path(config));
+                .appendToBronze(spark, config);
         Path file = dir.resolve("c.properties");
         Files.writeString(file, "warehouse.root=" + config.warehouseRoot() + "\ncheckpoint.root=" + config.checkpointRoot() + "\n");
         String sql = "SELECT parse_failed, count(*) AS n FROM bronze.events GROUP BY parse_failed ORDER BY parse_failed";

@@ -3,9 +3,6 @@ package io.clickstream.spark.gold;
 import io.clickstream.spark.bronze.BronzeTable;
 import io.clickstream.spark.config.PipelineConfig;
 import io.clickstream.spark.metrics.PipelineMetrics;
-import io.clickstream.spark.silver.SilverStream;
-import io.clickstream.spark.silver.SilverTables;
-import io.clickstream.spark.table.BatchStamp;
 import io.clickstream.spark.testing.EventJson;
 import io.clickstream.spark.testing.KafkaRows;
 import io.clickstream.spark.testing.SparkTestSession;
@@ -13,7 +10,6 @@ import io.delta.tables.DeltaTable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,13 +48,13 @@ class FunnelTest {
         Dataset<Row> silver = silverEvents(config);
         GoldBatchWriter writer = new GoldBatchWriter(config, GoldRollup.Cadence.EVERY_BATCH, PipelineMetrics.NONE);
 
-        write(writer, silver.where("kafka_offset < 3"), 0);
+        TestBatches.write(writer, silver.where("kafka_offset < 3"), 0);
         assertThat(funnel(config)).containsExactly("[2026-11-20 13:00:00,2,2,1,0]");
-        write(writer, silver.where("kafka_offset BETWEEN 3 AND 4"), 1);
+        TestBatches.write(writer, silver.where("kafka_offset BETWEEN 3 AND 4"), 1);
         List<String> afterMove = funnel(config);
         assertThat(afterMove).containsExactly("[2026-11-20 12:00:00,1,1,1,0]", "[2026-11-20 13:00:00,1,1,1,1]");
-        write(writer, silver.where("kafka_offset = 5"), 2);
-        write(writer, silver.where("kafka_offset = 5"), 2); // and once more, as a replay
+        TestBatches.write(writer, silver.where("kafka_offset = 5"), 2);
+        TestBatches.write(writer, silver.where("kafka_offset = 5"), 2); // and once more, as a replay
         assertThat(funnel(config)).isEqualTo(afterMove);
         assertFunnelEqualsItsSessions(config);
     }
@@ -68,16 +64,16 @@ class FunnelTest {
         PipelineConfig config = config(dir);
         Dataset<Row> silver = silverEvents(config);
         GoldBatchWriter writer = new GoldBatchWriter(config, GoldRollup.Cadence.EVERY_BATCH, PipelineMetrics.NONE);
-        write(writer, silver.where("kafka_offset < 3"), 0);
+        TestBatches.write(writer, silver.where("kafka_offset < 3"), 0);
 
         // Batch 1 fails at the funnel (its table is briefly gone), as a crash there would end it; then it is replayed.
         // The sessions must not have been merged before: the replay would take them for their previous state.
         Path funnel = Path.of(GoldTables.path(config, Funnel.TABLE));
         Path away = dir.resolve("funnel-away");
         Files.move(funnel, away);
-        assertThatThrownBy(() -> write(writer, silver.where("kafka_offset BETWEEN 3 AND 4"), 1)).isNotNull();
+        assertThatThrownBy(() -> TestBatches.write(writer, silver.where("kafka_offset BETWEEN 3 AND 4"), 1)).isNotNull();
         Files.move(away, funnel);
-        write(writer, silver.where("kafka_offset BETWEEN 3 AND 4"), 1);
+        TestBatches.write(writer, silver.where("kafka_offset BETWEEN 3 AND 4"), 1);
 
         assertThat(funnel(config)).containsExactly("[2026-11-20 12:00:00,1,1,1,0]", "[2026-11-20 13:00:00,1,1,1,1]");
         assertFunnelEqualsItsSessions(config);
@@ -88,17 +84,17 @@ class FunnelTest {
         PipelineConfig config = config(dir);
         Dataset<Row> silver = silverEvents(config);
         GoldBatchWriter writer = new GoldBatchWriter(config, GoldRollup.Cadence.EVERY_BATCH, PipelineMetrics.NONE);
-        write(writer, silver.where("kafka_offset < 3"), 0);
+        TestBatches.write(writer, silver.where("kafka_offset < 3"), 0);
         DeltaTable sessions = DeltaTable.forPath(spark, GoldTables.path(config, GoldTables.SESSIONS));
         long beforeBatch1 = sessions.history(1).head().getLong(0);
 
         // Batch 1 commits the funnel; the crash comes before its sessions are merged (their commit is undone here).
-        write(writer, silver.where("kafka_offset BETWEEN 3 AND 4"), 1);
+        TestBatches.write(writer, silver.where("kafka_offset BETWEEN 3 AND 4"), 1);
         List<String> funnel = funnel(config);
         assertThat(funnel).containsExactly("[2026-11-20 12:00:00,1,1,1,0]", "[2026-11-20 13:00:00,1,1,1,1]");
         sessions.restoreToVersion(beforeBatch1);
 
-        write(writer, silver.where("kafka_offset BETWEEN 3 AND 4"), 1); // the replay
+        TestBatches.write(writer, silver.where("kafka_offset BETWEEN 3 AND 4"), 1); // the replay
         assertThat(funnel(config)).isEqualTo(funnel);
         assertFunnelEqualsItsSessions(config);
     }
@@ -108,21 +104,19 @@ class FunnelTest {
         PipelineConfig config = config(dir);
         BronzeTable.ensure(spark, config);
         GoldTables.ensure(spark, config);
-        new KafkaRows(0)
+        Dataset<Row> silver = new KafkaRows(0)
                 .add("v1", e(1, "page_view", "v1", "13:00:00").json(), "2026-11-20T13:01:00Z")
                 .add("v1", e(2, "page_view", "v1", "13:10:00").json(), "2026-11-20T13:11:00Z")
                 .add("v1", e(3, "page_view", "v1", "14:00:00").json(), "2026-11-20T14:01:00Z") // after the 30-minute gap
-                .toBronze(spark).write().format("delta").mode("append").save(BronzeTable.path(config));
-        SilverStream.start(spark, config, PipelineMetrics.NONE, Trigger.AvailableNow()).awaitTermination();
-        Dataset<Row> silver = spark.read().format("delta").load(SilverTables.path(config, SilverTables.EVENTS));
+                .throughSilver(spark, config);
         GoldBatchWriter writer = new GoldBatchWriter(config, GoldRollup.Cadence.EVERY_BATCH, PipelineMetrics.NONE);
-        write(writer, silver.where("kafka_offset = 0"), 0);
-        write(writer, silver.where("kafka_offset > 0"), 1);
+        TestBatches.write(writer, silver.where("kafka_offset = 0"), 0);
+        TestBatches.write(writer, silver.where("kafka_offset > 0"), 1);
         List<String> sessions = sessions(config);
         assertThat(sessions).containsExactly("[2026-11-20 13:00:00,2,false]", "[2026-11-20 14:00:00,1,true]");
         List<String> funnel = funnel(config);
 
-        write(writer, silver.where("kafka_offset > 0"), 1); // replayed, as after a crash before the stream's commit
+        TestBatches.write(writer, silver.where("kafka_offset > 0"), 1); // replayed, as after a crash before the stream's commit
         assertThat(sessions(config)).isEqualTo(sessions);
         assertThat(funnel(config)).isEqualTo(funnel);
         assertFunnelEqualsItsSessions(config);
@@ -143,16 +137,14 @@ class FunnelTest {
     private Dataset<Row> silverEvents(PipelineConfig config) throws Exception {
         BronzeTable.ensure(spark, config);
         GoldTables.ensure(spark, config);
-        new KafkaRows(0)
+        return new KafkaRows(0)
                 .add("v1", e(1, "page_view", "v1", "13:05:00").json(), "2026-11-20T13:12:00Z")
                 .add("v2", e(2, "page_view", "v2", "13:10:00").json(), "2026-11-20T13:12:00Z")
                 .add("v2", e(3, "product_view", "v2", "13:11:00").product("sku-1", "c", "1.00", 1).json(), "2026-11-20T13:12:00Z")
                 .add("v1", e(4, "product_view", "v1", "12:50:00").product("sku-1", "c", "1.00", 1).json(), "2026-11-20T13:21:00Z")
                 .add("v2", e(5, "add_to_cart", "v2", "13:20:00").product("sku-1", "c", "1.00", 1).json(), "2026-11-20T13:21:00Z")
                 .add("v1", e(6, "page_view", "v1", "12:55:00").json(), "2026-11-20T13:22:00Z")
-                .toBronze(spark).write().format("delta").mode("append").save(BronzeTable.path(config));
-        SilverStream.start(spark, config, PipelineMetrics.NONE, Trigger.AvailableNow()).awaitTermination();
-        return spark.read().format("delta").load(SilverTables.path(config, SilverTables.EVENTS));
+                .throughSilver(spark, config);
     }
 
     private void assertFunnelEqualsItsSessions(PipelineConfig config) {
@@ -163,11 +155,6 @@ class FunnelTest {
         assertThat(recomputed.exceptAll(table).count()).isZero();
     }
 
-    private static void write(GoldBatchWriter writer, Dataset<Row> events, long batchId) {
-        Dataset<Row> batch = events.persist();
-        writer.write(batch, new BatchStamp("test-query", batchId));
-        batch.unpersist();
-    }
 
     private List<String> funnel(PipelineConfig config) {
         return spark.read().format("delta").load(GoldTables.path(config, Funnel.TABLE)).orderBy("window_start")

@@ -85,7 +85,7 @@ class GoldPipelineTest {
     }
 
     private void append(KafkaRows rows) {
-        rows.toBronze(spark).write().format("delta").mode("append").save(BronzeTable.path(config));
+        rows.appendToBronze(spark, config);
     }
 
     private void runOnce() throws Exception {

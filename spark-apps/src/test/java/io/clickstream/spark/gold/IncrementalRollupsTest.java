@@ -3,7 +3,6 @@ package io.clickstream.spark.gold;
 import io.clickstream.spark.bronze.BronzeTable;
 import io.clickstream.spark.config.PipelineConfig;
 import io.clickstream.spark.metrics.PipelineMetrics;
-import io.clickstream.spark.silver.SilverStream;
 import io.clickstream.spark.silver.SilverTables;
 import io.clickstream.spark.table.BatchStamp;
 import io.clickstream.spark.testing.EventJson;
@@ -13,7 +12,6 @@ import io.delta.tables.DeltaTable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -68,8 +66,7 @@ class IncrementalRollupsTest {
                 .add("v1", e(5, "add_to_cart", "v1", "02:30").product("sku-1", "shoes", "10.00", 1).str("user_id", "u1").json(), received)
                 .add("v3", e(6, "page_view", "v3", "03:00").str("user_id", "u1").json(), received)
                 .add("v4", e(7, "page_view", "v4", "04:00").userAgent(BOT).json(), received)
-                .toBronze(spark).write().format("delta").mode("append").save(BronzeTable.path(config));
-        SilverStream.start(spark, config, PipelineMetrics.NONE, Trigger.AvailableNow()).awaitTermination();
+                .throughSilver(spark, config);
         write(batchA(), 0);
         afterA = rows("daily_active_users");
         write(batchB(), 1);

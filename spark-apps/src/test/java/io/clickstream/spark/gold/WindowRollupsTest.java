@@ -3,16 +3,12 @@ package io.clickstream.spark.gold;
 import io.clickstream.spark.bronze.BronzeTable;
 import io.clickstream.spark.config.PipelineConfig;
 import io.clickstream.spark.metrics.PipelineMetrics;
-import io.clickstream.spark.silver.SilverStream;
-import io.clickstream.spark.silver.SilverTables;
-import io.clickstream.spark.table.BatchStamp;
 import io.clickstream.spark.testing.EventJson;
 import io.clickstream.spark.testing.KafkaRows;
 import io.clickstream.spark.testing.SparkTestSession;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,26 +29,24 @@ class WindowRollupsTest {
         PipelineConfig config = SparkTestSession.config(dir);
         BronzeTable.ensure(spark, config);
         GoldTables.ensure(spark, config);
-        new KafkaRows(0)
+        Dataset<Row> silver = new KafkaRows(0)
                 .add("v1", view(1, "shop", "v1", "12:00:10", "/a"), "2026-11-20T12:00:11Z")
                 .add("v2", view(2, "shop-b", "v2", "12:00:20", "/b"), "2026-11-20T12:00:21Z")
                 .add("v3", view(3, "shop-b", "v3", "12:00:30", "/b"), "2026-11-20T12:00:31Z")
                 .add("v1", view(4, "shop", "v1", "12:01:05", "/a"), "2026-11-20T12:01:06Z")
-                .toBronze(spark).write().format("delta").mode("append").save(BronzeTable.path(config));
-        SilverStream.start(spark, config, PipelineMetrics.NONE, Trigger.AvailableNow()).awaitTermination();
-        Dataset<Row> silver = spark.read().format("delta").load(SilverTables.path(config, SilverTables.EVENTS));
+                .throughSilver(spark, config);
         GoldBatchWriter writer = new GoldBatchWriter(config, GoldRollup.Cadence.EVERY_BATCH, PipelineMetrics.NONE);
 
-        write(writer, silver.where("kafka_offset < 2"), 0);
+        TestBatches.write(writer, silver.where("kafka_offset < 2"), 0);
         // Batch 1 reaches the 12:00 window through shop-b only, and opens 12:01 for shop.
-        write(writer, silver.where("kafka_offset >= 2"), 1);
+        TestBatches.write(writer, silver.where("kafka_offset >= 2"), 1);
         List<String> expected = List.of(
                 "[shop,2026-11-20 12:00:00,/a,1,1]",
                 "[shop,2026-11-20 12:01:00,/a,1,1]",
                 "[shop-b,2026-11-20 12:00:00,/b,2,2]");
         assertThat(pageMetrics(config)).containsExactlyElementsOf(expected);
 
-        write(writer, silver.where("kafka_offset >= 2"), 1); // a replay
+        TestBatches.write(writer, silver.where("kafka_offset >= 2"), 1); // a replay
         assertThat(pageMetrics(config)).containsExactlyElementsOf(expected);
     }
 
@@ -61,11 +55,6 @@ class WindowRollupsTest {
                 .str("site_id", site).page("https://shop.example" + path, path).json();
     }
 
-    private static void write(GoldBatchWriter writer, Dataset<Row> events, long batchId) {
-        Dataset<Row> batch = events.persist();
-        writer.write(batch, new BatchStamp("test-query", batchId));
-        batch.unpersist();
-    }
 
     private List<String> pageMetrics(PipelineConfig config) {
         return spark.read().format("delta").load(GoldTables.path(config, "page_metrics_1m"))

@@ -77,7 +77,7 @@ class SilverStreamTest {
     }
 
     private void appendToBronze(PipelineConfig config, KafkaRows rows) {
-        rows.toBronze(spark).write().format("delta").mode("append").save(BronzeTable.path(config));
+        rows.appendToBronze(spark, config);
     }
 
     private void runSilverOnce(PipelineConfig config) throws Exception {

@@ -1,10 +1,16 @@
 package io.clickstream.spark.testing;
 
+import io.clickstream.spark.bronze.BronzeTable;
 import io.clickstream.spark.bronze.BronzeTransform;
+import io.clickstream.spark.config.PipelineConfig;
+import io.clickstream.spark.metrics.PipelineMetrics;
+import io.clickstream.spark.silver.SilverStream;
+import io.clickstream.spark.silver.SilverTables;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.Trigger;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
@@ -40,5 +46,17 @@ public final class KafkaRows {
 
     public Dataset<Row> toBronze(SparkSession spark) {
         return BronzeTransform.apply(toKafkaFrame(spark));
+    }
+
+    /** Appends the rows, through the bronze transform, to {@code bronze.events}. */
+    public void appendToBronze(SparkSession spark, PipelineConfig config) {
+        toBronze(spark).write().format("delta").mode("append").save(BronzeTable.path(config));
+    }
+
+    /** Appends the rows to bronze, runs the silver query over what is new, and returns all of {@code silver.events}. */
+    public Dataset<Row> throughSilver(SparkSession spark, PipelineConfig config) throws Exception {
+        appendToBronze(spark, config);
+        SilverStream.start(spark, config, PipelineMetrics.NONE, Trigger.AvailableNow()).awaitTermination();
+        return spark.read().format("delta").load(SilverTables.path(config, SilverTables.EVENTS));
     }
 }
