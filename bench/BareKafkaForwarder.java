@@ -17,6 +17,9 @@ import java.util.UUID;
  * Run: java -cp <bench classpath> bench/BareKafkaForwarder.java PORT BOOTSTRAP TOPIC
  */
 public class BareKafkaForwarder {
+    /** Netty's epoll transport where the gateway uses it too ({@code -Dbench.native-transport=false}: Java NIO). */
+    static final boolean NATIVE = !"false".equals(System.getProperty("bench.native-transport"));
+
     public static void main(String[] args) {
         int port = Integer.parseInt(args[0]);
         Map<String, Object> config = Map.of("bootstrap.servers", args[1], "acks", "all", "enable.idempotence", "true",
@@ -25,7 +28,7 @@ public class BareKafkaForwarder {
         String topic = args[2];
         Buffer accepted = Buffer.buffer("{\"accepted\":1,\"rejected\":0,\"errors\":[]}");
         int loops = Runtime.getRuntime().availableProcessors();
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(NATIVE).setEventLoopPoolSize(loops));
         for (int i = 0; i < loops; i++) {
             vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
                 Context context = Vertx.currentContext();
@@ -34,6 +37,6 @@ public class BareKafkaForwarder {
                         req.response().setStatusCode(error == null ? 202 : 503).end(accepted.copy())));
             })).listen(port, "127.0.0.1");
         }
-        System.out.println("bare forwarder on 127.0.0.1:" + port);
+        System.out.println("bare forwarder on 127.0.0.1:" + port + (vertx.isNativeTransportEnabled() ? ", epoll" : ", NIO"));
     }
 }

@@ -99,6 +99,7 @@ MAX_SINGLE=$(( $(rps "$GW64") > $(rps "$GW256") ? $(rps "$GW64") : $(rps "$GW256
 HALF=$(( MAX_SINGLE / 2 ))
 GWHALF=$(run gateway-single-64-at-half-max "http://127.0.0.1:$GW_PORT" 64 1 "$HALF")
 RSS_MB=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$GW_PID/status")
+jcmd "$GW_PID" Thread.print > "$WORK/gateway.threads" 2>/dev/null || true
 
 echo "== loss check"
 sleep 2
@@ -124,7 +125,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
   echo "## Gateway — $(date -u +%Y-%m-%d) — $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB ($(uname -m))"
   echo
   echo "Command: \`DURATION=$DURATION bench/gateway-bench.sh\` (wrk -t2, ${DURATION} s per step, 127.0.0.1; wrk, broker and server share the cores)."
-  echo "Gateway JVM: \`$GATEWAY_JAVA_OPTS\`. One event ≈ $EVENT_BYTES bytes of JSON."
+  echo "Gateway JVM: \`$GATEWAY_JAVA_OPTS\`. One event ≈ $EVENT_BYTES bytes of JSON. HTTP transport: $(grep -q EpollEventLoop "$WORK/gateway.threads" && echo epoll || echo NIO) in the gateway, $(sed -n 's/.*, //p' "$WORK/bare.log") in the bare servers."
   echo
   echo "| step | gateway | ceiling (same run) | ratio | target |"
   echo "| --- | --- | --- | --- | --- |"
