@@ -151,6 +151,12 @@ test('gateway: hardened pod, health probes, write keys only from Secrets', () =>
   const props = byKind(defaults(), 'ConfigMap').find((m) => m.data?.['gateway.properties']).data['gateway.properties'];
   assert.match(props, /^clickstream\.sites\.demo\.write-key=\$\{SITE_WRITE_KEY_0\}$/m);
   assert.match(props, /^clickstream\.supervisor\.enabled=true$/m);
+  // X-Forwarded-For is believed from the cluster's private networks only, and from nobody with an empty list.
+  assert.match(props, /^quarkus\.http\.proxy\.trusted-proxies=10\.0\.0\.0\/8,172\.16\.0\.0\/12,192\.168\.0\.0\/16,127\.0\.0\.0\/8,fc00::\/7$/m);
+  const noProxies = byKind(render(HELMS[1].bin, 'default', ['--set-json', 'gateway.config.trustedProxies=[]']), 'ConfigMap')
+    .find((m) => m.data?.['gateway.properties']).data['gateway.properties'];
+  assert.match(noProxies, /^quarkus\.http\.proxy\.proxy-address-forwarding=false$/m);
+  assert.doesNotMatch(noProxies, /trusted-proxies/);
   const keyEnv = c.env.find((e) => e.name === 'SITE_WRITE_KEY_0');
   assert.deepEqual(keyEnv.valueFrom.secretKeyRef, { name: 'clickstream-write-keys', key: 'demo' });
 

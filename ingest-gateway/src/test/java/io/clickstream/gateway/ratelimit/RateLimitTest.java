@@ -55,4 +55,24 @@ class RateLimitTest {
         assertThat(MetricsText.value(given().when().get("/q/metrics").then().extract().asString(),
                 "clickstream_gateway_rate_limited_total{scope=\"ip\"}")).isGreaterThanOrEqualTo(limited);
     }
+
+    @Test
+    void visitorsBehindOneProxyEachHaveTheirOwnBucket() {
+        // Every request arrives from the same proxy (the test client on loopback, trusted): one visitor above its
+        // burst of 20 is limited, while the next visitor behind the same proxy is not.
+        int limited = 0;
+        for (int i = 0; i < 25; i++) {
+            int status = beaconFrom("203.0.113.10", "proxied-a-" + i);
+            assertThat(status).isIn(202, 429);
+            limited += status == 429 ? 1 : 0;
+        }
+        assertThat(limited).isPositive();
+        assertThat(beaconFrom("203.0.113.77", "proxied-b")).isEqualTo(202);
+    }
+
+    private static int beaconFrom(String clientIp, String anonymousId) {
+        return given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key")
+                .header("X-Forwarded-For", clientIp)
+                .body(Events.pageView(anonymousId)).when().post("/v1/events").statusCode();
+    }
 }

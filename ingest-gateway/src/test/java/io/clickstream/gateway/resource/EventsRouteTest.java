@@ -48,9 +48,10 @@ class EventsRouteTest {
         assertThat(Instant.parse(e.get("received_at").asText())).isBetween(before, Instant.now());
         assertThat(r.headers().get(Topics.HEADER_RECEIVED_AT)).isEqualTo(e.get("received_at").asText());
         assertThat(e.at("/context/user_agent").asText()).contains("Chrome/120.0");
-        // The raw address never leaves the gateway: 127.0.0.1 (the test client) is kept as 127.0.0.0.
-        assertThat(e.at("/context/ip").asText()).isEqualTo("127.0.0.0");
-        assertThat(e.toString()).doesNotContain("127.0.0.1");
+        // The client's address comes from X-Forwarded-For (the test client on loopback is a trusted proxy), and the raw
+        // address never leaves the gateway: it is kept as its /24, and the proxy's address not at all.
+        assertThat(e.at("/context/ip").asText()).isEqualTo("198.51.100.0");
+        assertThat(e.toString()).doesNotContain("198.51.100.7").doesNotContain("127.0.0");
     }
 
     @Test
