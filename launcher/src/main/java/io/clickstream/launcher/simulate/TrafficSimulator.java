@@ -110,6 +110,7 @@ public final class TrafficSimulator {
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "text/plain;charset=UTF-8")
                 .header("User-Agent", batch.get(0).event().context().userAgent())
+                .header("X-Forwarded-For", visitorAddress(batch.get(0).visitor()))
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
         inFlight.acquireUninterruptibly();
         requests.incrementAndGet();
@@ -142,6 +143,16 @@ public final class TrafficSimulator {
                     out.println("batch refused with " + status + " after " + (attempt + 1) + " attempts");
                     return CompletableFuture.<Void>completedFuture(null);
                 }).thenCompose(f -> f);
+    }
+
+    /**
+     * Each visitor's own address in 198.18.0.0/15 (the range set aside for benchmarks), as a proxy in front of the
+     * gateway would forward it: the gateway trusts loopback as a proxy, so per-IP rate limits apply per visitor, as
+     * they do for real browsers, not to the simulator's one connection address.
+     */
+    static String visitorAddress(String visitor) {
+        int h = visitor.hashCode() & 0x1FFFF;
+        return "198." + (18 + (h >> 16)) + "." + ((h >> 8) & 0xFF) + "." + (h & 0xFF);
     }
 
     private void recordAccepted(List<PlannedEvent> batch, String responseBody) {
