@@ -7,8 +7,12 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
@@ -34,22 +38,65 @@ final class Journeys {
         this.siteId = siteId;
     }
 
-    /** Plans visits until about {@code totalEvents} events, spread over {@code durationMs}. */
+    /** Visits are planned this much of their start times at a time. */
+    private static final long SLICE_MS = 60_000;
+
+    /** The whole plan at once, in the order the events are due: for tests and small runs. */
     List<PlannedEvent> plan(long totalEvents, long durationMs) {
         List<PlannedEvent> plan = new ArrayList<>();
-        while (plan.size() < totalEvents) {
-            long at = random.nextLong(Math.max(1, durationMs * 9 / 10));
-            double dice = random.nextDouble();
-            if (dice < 0.03) {
-                plan.addAll(bot(at));
-            } else if (dice < 0.035) {
-                plan.add(tooLate(at));
-            } else {
-                plan.addAll(visit(at));
-            }
-        }
-        plan.sort(java.util.Comparator.comparingLong(PlannedEvent::sendAtMs));
+        schedule(totalEvents, durationMs).forEachRemaining(plan::add);
         return plan;
+    }
+
+    /**
+     * Plans visits until about {@code totalEvents} events, starting evenly over the first 90% of {@code durationMs},
+     * and hands out their events in the order they are due. Visits are planned a minute of start times at a time, just
+     * before they are due, so a long simulation holds a minute or two of events, not all of them.
+     */
+    Iterator<PlannedEvent> schedule(long totalEvents, long durationMs) {
+        long span = Math.max(1, durationMs * 9 / 10);
+        long slices = (span + SLICE_MS - 1) / SLICE_MS;
+        PriorityQueue<PlannedEvent> due = new PriorityQueue<>(Comparator.comparingLong(PlannedEvent::sendAtMs));
+        return new Iterator<>() {
+            long nextSlice;
+            long planned;
+
+            @Override
+            public boolean hasNext() {
+                // A visit's events are due at or after its start: the head is safe once the next slice starts later.
+                while (nextSlice < slices && (due.isEmpty() || due.peek().sendAtMs() >= nextSlice * SLICE_MS)) {
+                    planSlice(nextSlice++);
+                }
+                return !due.isEmpty();
+            }
+
+            @Override
+            public PlannedEvent next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return due.poll();
+            }
+
+            private void planSlice(long slice) {
+                long from = slice * SLICE_MS;
+                long to = Math.min(span, from + SLICE_MS);
+                long quota = slice == slices - 1 ? totalEvents : totalEvents * to / span;
+                while (planned < quota) {
+                    List<PlannedEvent> visit = visitAt(from + random.nextLong(Math.max(1, to - from)));
+                    due.addAll(visit);
+                    planned += visit.size();
+                }
+            }
+        };
+    }
+
+    private List<PlannedEvent> visitAt(long at) {
+        double dice = random.nextDouble();
+        if (dice < 0.03) {
+            return bot(at);
+        }
+        return dice < 0.035 ? List.of(tooLate(at)) : visit(at);
     }
 
     private List<PlannedEvent> visit(long at) {

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,11 +49,10 @@ public final class TrafficSimulator {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Semaphore inFlight = new Semaphore(64);
     private final Map<String, CompletableFuture<Void>> perVisitor = new HashMap<>();
-    private final Set<String> accepted = ConcurrentHashMap.newKeySet();
+    private final Tally tally = new Tally();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
-    private final List<String> duplicatedIds = java.util.Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong invalidSent = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
     private final Map<String, AtomicLong> responses = new ConcurrentHashMap<>();
@@ -65,31 +65,31 @@ public final class TrafficSimulator {
     public GroundTruth run() throws InterruptedException {
         Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         long durationMs = settings.durationSeconds() * 1000L;
-        List<PlannedEvent> plan = new Journeys(settings.seed(), start, settings.siteId())
-                .plan((long) settings.rate() * settings.durationSeconds(), durationMs);
+        long total = (long) settings.rate() * settings.durationSeconds();
+        Iterator<PlannedEvent> plan = new Journeys(settings.seed(), start, settings.siteId()).schedule(total, durationMs);
         java.util.SplittableRandom dupDice = new java.util.SplittableRandom(settings.seed() ^ 0x5DEECE66DL);
-        out.printf("simulating %d events from %s over %d s (seed %d)%n", plan.size(), settings.gatewayUrl(),
+        out.printf("simulating about %d events from %s over %d s (seed %d)%n", total, settings.gatewayUrl(),
                 settings.durationSeconds(), settings.seed());
 
-        int next = 0;
-        while (next < plan.size()) {
+        PlannedEvent next = plan.hasNext() ? plan.next() : null;
+        while (next != null) {
             long now = Duration.between(start, Instant.now()).toMillis();
             Map<String, List<PlannedEvent>> due = new LinkedHashMap<>();
-            while (next < plan.size() && plan.get(next).sendAtMs() <= now) {
-                PlannedEvent e = plan.get(next++);
+            while (next != null && next.sendAtMs() <= now) {
+                PlannedEvent e = next;
+                next = plan.hasNext() ? plan.next() : null;
                 due.computeIfAbsent(e.visitor(), k -> new ArrayList<>()).add(e);
                 if (dupDice.nextDouble() < settings.duplicateShare()) {
                     // A client retry: the same event id again in a later batch of the same visitor.
                     due.get(e.visitor()).add(e);
                     duplicates.incrementAndGet();
-                    duplicatedIds.add(e.event().eventId());
                 }
             }
             due.forEach(this::sendInOrder);
             Thread.sleep(20);
         }
         CompletableFuture.allOf(perVisitor.values().toArray(CompletableFuture[]::new)).join();
-        return truth(plan);
+        return truth();
     }
 
     /** One visitor's batches go one after another, so its events stay in order on the partition. */
@@ -131,7 +131,7 @@ public final class TrafficSimulator {
                         invalidSent.addAndGet(batch.stream().filter(e -> e.kind() == PlannedEvent.Kind.GATEWAY_INVALID).count());
                     }
                     if (status == 202 || status == 400) {
-                        recordAccepted(batch, response.body());
+                        tally.settle(batch, acceptedIndexes(batch, response.body()));
                         return CompletableFuture.<Void>completedFuture(null);
                     }
                     if ((status == 429 || status >= 500 || status == -1) && attempt < 10) {
@@ -141,6 +141,7 @@ public final class TrafficSimulator {
                                 .thenCompose(x -> send(batch, attempt + 1));
                     }
                     out.println("batch refused with " + status + " after " + (attempt + 1) + " attempts");
+                    tally.settle(batch, Set.of());
                     return CompletableFuture.<Void>completedFuture(null);
                 }).thenCompose(f -> f);
     }
@@ -155,43 +156,75 @@ public final class TrafficSimulator {
         return "198." + (18 + (h >> 16)) + "." + ((h >> 8) & 0xFF) + "." + (h & 0xFF);
     }
 
-    private void recordAccepted(List<PlannedEvent> batch, String responseBody) {
-        Set<Integer> refused = new java.util.HashSet<>();
+    /** The indexes of the batch's events the gateway accepted: all but those its answer lists as refused. */
+    private static Set<Integer> acceptedIndexes(List<PlannedEvent> batch, String responseBody) {
+        Set<Integer> accepted = new java.util.HashSet<>();
         try {
             JsonNode r = JSON.readTree(responseBody);
+            if (r.path("accepted").asInt(0) == 0) {
+                return accepted;
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                accepted.add(i);
+            }
             r.path("errors").forEach(err -> {
                 if (err.has("index") && !err.get("index").isNull()) {
-                    refused.add(err.get("index").asInt());
+                    accepted.remove(err.get("index").asInt());
                 }
             });
-            if (r.path("accepted").asInt(0) == 0) {
-                return;
-            }
         } catch (IOException e) {
-            return;
+            accepted.clear();
         }
-        for (int i = 0; i < batch.size(); i++) {
-            if (!refused.contains(i)) {
-                accepted.add(batch.get(i).event().eventId());
-            }
-        }
+        return accepted;
     }
 
-    private GroundTruth truth(List<PlannedEvent> plan) {
-        long rejected = 0;
-        long quarantined = 0;
-        long tooLate = 0;
-        long botEvents = 0;
-        Set<String> visitors = new java.util.HashSet<>();
-        Set<String> bots = new java.util.HashSet<>();
-        Map<String, Long> byType = new java.util.TreeMap<>();
-        Map<String, List<PlannedEvent>> counted = new LinkedHashMap<>();
-        for (PlannedEvent e : plan) {
-            boolean in = accepted.contains(e.event().eventId());
-            if (!in) {
-                rejected++;
-                continue;
+    private GroundTruth truth() {
+        Map<String, Long> byStatus = new java.util.TreeMap<>();
+        responses.forEach((status, n) -> byStatus.put(status, n.get()));
+        return tally.truth(settings, requests.get(), sent.get(), duplicates.get(), invalidSent.get(), retried.get(), byStatus);
+    }
+
+    /** An accepted event of a non-bot visitor within the lateness bound, as much as sessions, funnel and revenue need. */
+    private record Counted(Instant occurredAt, String type, List<ClickEvent.Product> products) {
+    }
+
+    /**
+     * The ground truth, kept up as each batch gets its final answer, so that the planned events themselves can be
+     * dropped once sent. A client-retry copy travels in the same batch as its original, so each planned event is
+     * settled exactly once.
+     */
+    private static final class Tally {
+        private long rejected;
+        private long acceptedEvents;
+        private long quarantined;
+        private long tooLate;
+        private long botEvents;
+        private long duplicatesAccepted;
+        private final Set<String> visitors = new java.util.HashSet<>();
+        private final Set<String> bots = new java.util.HashSet<>();
+        private final Map<String, Long> byType = new java.util.TreeMap<>();
+        private final Map<String, List<Counted>> counted = new HashMap<>();
+
+        synchronized void settle(List<PlannedEvent> batch, Set<Integer> acceptedIndexes) {
+            Map<String, Boolean> acceptedById = new LinkedHashMap<>();
+            Map<String, PlannedEvent> planned = new LinkedHashMap<>();
+            for (int i = 0; i < batch.size(); i++) {
+                PlannedEvent e = batch.get(i);
+                String id = e.event().eventId();
+                if (planned.putIfAbsent(id, e) != null && acceptedIndexes.contains(i)) {
+                    duplicatesAccepted++;
+                }
+                acceptedById.merge(id, acceptedIndexes.contains(i), Boolean::logicalOr);
             }
+            planned.forEach((id, e) -> count(e, acceptedById.get(id)));
+        }
+
+        private void count(PlannedEvent e, boolean accepted) {
+            if (!accepted) {
+                rejected++;
+                return;
+            }
+            acceptedEvents++;
             switch (e.kind()) {
                 case QUARANTINE -> quarantined++;
                 case TOO_LATE -> {
@@ -206,58 +239,57 @@ public final class TrafficSimulator {
                         bots.add(e.visitor());
                         botEvents++;
                     } else {
-                        counted.computeIfAbsent(e.visitor(), k -> new ArrayList<>()).add(e);
+                        ClickEvent.Commerce c = e.event().commerce();
+                        counted.computeIfAbsent(e.visitor(), k -> new ArrayList<>()).add(new Counted(
+                                e.event().occurredAt(), e.event().eventType(), c == null ? null : c.products()));
                     }
                 }
                 default -> rejected++;
             }
         }
-        long sessions = 0;
-        Map<String, Long> funnel = GroundTruth.emptyFunnel();
-        Map<String, BigDecimal> revenue = new HashMap<>();
-        long orders = 0;
-        BigDecimal total = BigDecimal.ZERO;
-        for (List<PlannedEvent> events : counted.values()) {
-            events.sort(java.util.Comparator.comparing((PlannedEvent e) -> e.event().occurredAt()));
-            List<List<PlannedEvent>> split = new ArrayList<>();
-            Instant last = null;
-            for (PlannedEvent e : events) {
-                if (last == null || Duration.between(last, e.event().occurredAt()).compareTo(SESSION_GAP) >= 0) {
-                    split.add(new ArrayList<>());
-                }
-                split.get(split.size() - 1).add(e);
-                last = e.event().occurredAt();
-            }
-            sessions += split.size();
-            for (List<PlannedEvent> session : split) {
-                int step = 0;
-                for (PlannedEvent e : session) {
-                    if (step < Journeys.FUNNEL.size() && e.event().eventType().equals(Journeys.FUNNEL.get(step))) {
-                        funnel.merge(Journeys.FUNNEL.get(step), 1L, Long::sum);
-                        step++;
+
+        synchronized GroundTruth truth(Settings settings, long requests, long sent, long duplicatesSent, long invalidSent,
+                                       long retried, Map<String, Long> byStatus) {
+            long sessions = 0;
+            Map<String, Long> funnel = GroundTruth.emptyFunnel();
+            Map<String, BigDecimal> revenue = new HashMap<>();
+            long orders = 0;
+            BigDecimal total = BigDecimal.ZERO;
+            for (List<Counted> events : counted.values()) {
+                events.sort(java.util.Comparator.comparing(Counted::occurredAt));
+                List<List<Counted>> split = new ArrayList<>();
+                Instant last = null;
+                for (Counted e : events) {
+                    if (last == null || Duration.between(last, e.occurredAt()).compareTo(SESSION_GAP) >= 0) {
+                        split.add(new ArrayList<>());
                     }
-                    if (e.event().eventType().equals("purchase")) {
-                        orders++;
-                        for (ClickEvent.Product p : e.event().commerce().products()) {
-                            BigDecimal line = p.price().multiply(BigDecimal.valueOf(p.quantity()));
-                            revenue.merge(p.sku(), line, BigDecimal::add);
-                            total = total.add(line);
+                    split.get(split.size() - 1).add(e);
+                    last = e.occurredAt();
+                }
+                sessions += split.size();
+                for (List<Counted> session : split) {
+                    int step = 0;
+                    for (Counted e : session) {
+                        if (step < Journeys.FUNNEL.size() && e.type().equals(Journeys.FUNNEL.get(step))) {
+                            funnel.merge(Journeys.FUNNEL.get(step), 1L, Long::sum);
+                            step++;
+                        }
+                        if (e.type().equals("purchase")) {
+                            orders++;
+                            for (ClickEvent.Product p : e.products()) {
+                                BigDecimal line = p.price().multiply(BigDecimal.valueOf(p.quantity()));
+                                revenue.merge(p.sku(), line, BigDecimal::add);
+                                total = total.add(line);
+                            }
                         }
                     }
                 }
             }
+            return new GroundTruth(settings.seed(), settings.rate(), settings.durationSeconds(), requests, sent,
+                    duplicatesSent, rejected, acceptedEvents, quarantined, acceptedEvents - quarantined, tooLate,
+                    visitors.size(), bots.size(), botEvents, sessions, byType, funnel, orders, GroundTruth.sorted(revenue),
+                    total, invalidSent, duplicatesAccepted, retried, byStatus);
         }
-        long acceptedCount = plan.stream().filter(e -> accepted.contains(e.event().eventId())).count();
-        long duplicatesAccepted;
-        synchronized (duplicatedIds) {
-            duplicatesAccepted = duplicatedIds.stream().filter(accepted::contains).count();
-        }
-        Map<String, Long> byStatus = new java.util.TreeMap<>();
-        responses.forEach((status, n) -> byStatus.put(status, n.get()));
-        return new GroundTruth(settings.seed(), settings.rate(), settings.durationSeconds(), requests.get(), sent.get(),
-                duplicates.get(), rejected, acceptedCount, quarantined, acceptedCount - quarantined, tooLate,
-                visitors.size(), bots.size(), botEvents, sessions, byType, funnel, orders, GroundTruth.sorted(revenue), total,
-                invalidSent.get(), duplicatesAccepted, retried.get(), byStatus);
     }
 
     public static void write(GroundTruth truth, java.nio.file.Path file) throws IOException {

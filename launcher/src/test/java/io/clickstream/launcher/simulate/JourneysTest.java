@@ -27,6 +27,27 @@ class JourneysTest {
     }
 
     @Test
+    void eventsComeOutInTheOrderTheyAreDueSpreadOverTheRun() {
+        var schedule = new Journeys(5, START, "demo").schedule(100_000, 1_800_000);
+        long previous = -1;
+        long count = 0;
+        long[] perTenth = new long[10];
+        while (schedule.hasNext()) {
+            PlannedEvent e = schedule.next();
+            assertThat(e.sendAtMs()).isGreaterThanOrEqualTo(previous);
+            previous = e.sendAtMs();
+            perTenth[(int) Math.min(9, e.sendAtMs() / 180_000)]++;
+            count++;
+        }
+        // About the events asked for (the last visit may run over by its own length), starting over the first 90%.
+        assertThat(count).isBetween(100_000L, 100_050L);
+        for (int tenth = 0; tenth < 9; tenth++) {
+            assertThat(perTenth[tenth]).as("events due in tenth %d", tenth).isBetween(10_000L, 12_300L);
+        }
+        assertThat(perTenth[9]).as("only the last visits run into the last tenth").isLessThan(2_000);
+    }
+
+    @Test
     void visitsFollowTheFunnelOrderAndPurchasesAddUp() {
         List<PlannedEvent> plan = new Journeys(1, START, "demo").plan(5000, 120_000);
         Map<String, List<PlannedEvent>> byVisitor = plan.stream().filter(e -> !e.bot())
