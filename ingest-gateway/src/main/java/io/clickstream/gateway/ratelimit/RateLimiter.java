@@ -2,9 +2,11 @@ package io.clickstream.gateway.ratelimit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.clickstream.gateway.config.GatewayConfig;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.time.Duration;
@@ -12,17 +14,39 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Token buckets (Bucket4j) per client IP (one token per request) and per site (one token per event).
- * IP buckets live in memory only and expire when idle; the raw IP is never written anywhere.
+ * IP buckets live in memory only and the raw IP is never written anywhere. A bucket left alone for its capacity over
+ * its refill rate is full again, the same as a new one, so it is forgotten then: the map holds the clients of the
+ * last few seconds, not every address seen (behind a proxy, every visitor has one), and fits the gateway's small heap.
  */
 @Singleton
 public class RateLimiter {
+    /** A bound for floods of distinct addresses; Caffeine keeps the frequent ones (abusers) and drops one-off ones. */
+    private static final long MAX_TRACKED_CLIENTS = 100_000;
+
     private final GatewayConfig.RateLimit config;
-    private final Cache<String, Bucket> perIp = Caffeine.newBuilder()
-            .maximumSize(200_000).expireAfterAccess(Duration.ofMinutes(10)).build();
+    private final Cache<String, Bucket> perIp;
     private final Cache<String, Bucket> perSite = Caffeine.newBuilder().build();
 
+    @Inject
     public RateLimiter(GatewayConfig config) {
-        this.config = config.rateLimit();
+        this(config.rateLimit(), Ticker.systemTicker());
+    }
+
+    RateLimiter(GatewayConfig.RateLimit config, Ticker ticker) {
+        this.config = config;
+        this.perIp = Caffeine.newBuilder().maximumSize(MAX_TRACKED_CLIENTS).ticker(ticker)
+                .expireAfterAccess(refillTime(config.perIpBurst(), config.perIpPerSecond())).build();
+    }
+
+    /** How long an emptied bucket takes to fill up again (at least a second). */
+    static Duration refillTime(long capacity, long perSecond) {
+        return Duration.ofMillis(Math.max(1000, (capacity * 1000 + perSecond - 1) / Math.max(1, perSecond)));
+    }
+
+    /** Client buckets currently kept. */
+    long trackedClients() {
+        perIp.cleanUp();
+        return perIp.estimatedSize();
     }
 
     /** Seconds to wait before retrying, or 0 when the request may go on. */
