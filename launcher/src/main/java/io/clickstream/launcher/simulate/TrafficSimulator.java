@@ -99,6 +99,10 @@ public final class TrafficSimulator {
     }
 
     private CompletableFuture<Void> send(List<PlannedEvent> batch, int attempt) {
+        // sent_at is stamped once the request may go, as a tracker does: the gateway's skew correction
+        // (received_at - (sent_at - occurred_at)) then shifts event times by the network's delay only, not by the
+        // simulator's own queue, which reordered events of a visitor's concurrent visits.
+        inFlight.acquireUninterruptibly();
         ArrayNode body = JSON.createArrayNode();
         Instant sentAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         for (PlannedEvent e : batch) {
@@ -112,7 +116,6 @@ public final class TrafficSimulator {
                 .header("User-Agent", batch.get(0).event().context().userAgent())
                 .header("X-Forwarded-For", visitorAddress(batch.get(0).visitor()))
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
-        inFlight.acquireUninterruptibly();
         requests.incrementAndGet();
         if (attempt == 0) {
             sent.addAndGet(batch.size());
