@@ -70,6 +70,16 @@ class RateLimitTest {
         assertThat(beaconFrom("203.0.113.77", "proxied-b")).isEqualTo(202);
     }
 
+    @Test
+    void aForwardedAddressThatIsNoIpIsStillLimited() {
+        // Some proxies forward "unknown": such a client is limited under that name, not let through unlimited.
+        int limited = 0;
+        for (int i = 0; i < 25; i++) {
+            limited += beaconFrom("unknown", "proxied-unknown-" + i) == 429 ? 1 : 0;
+        }
+        assertThat(limited).isPositive();
+    }
+
     private static int beaconFrom(String clientIp, String anonymousId) {
         return given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key")
                 .header("X-Forwarded-For", clientIp)
