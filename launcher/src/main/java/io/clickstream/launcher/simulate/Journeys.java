@@ -25,6 +25,8 @@ final class Journeys {
     static final String BROWSER_UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
     static final String BOT_UA = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
     static final String SITE = "https://shop.example";
+    /** Visits are planned this much of their start times at a time. */
+    private static final long SLICE_MS = 60_000;
 
     private final SplittableRandom random;
     private final Instant start;
@@ -37,9 +39,6 @@ final class Journeys {
         this.start = start;
         this.siteId = siteId;
     }
-
-    /** Visits are planned this much of their start times at a time. */
-    private static final long SLICE_MS = 60_000;
 
     /** The whole plan at once, in the order the events are due: for tests and small runs. */
     List<PlannedEvent> plan(long totalEvents, long durationMs) {
