@@ -6,7 +6,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -66,7 +65,7 @@ public final class ContinueSessions implements CoGroupFunction<String, Row, Row,
         }
         String openKey = visitor.open == null ? null : visitor.open.key;
         Timestamp openWindow = visitor.open == null ? null : window(visitor.open);
-        Integer openStep = visitor.open == null ? null : visitor.open.funnelStep;
+        Integer openStep = visitor.open == null ? null : visitor.open.funnelStep();
         List<SessionEvent> events = new ArrayList<>();
         long lastReceived = visitor.lastReceivedMs;
         while (newEvents.hasNext()) {
@@ -74,9 +73,7 @@ public final class ContinueSessions implements CoGroupFunction<String, Row, Row,
             if (!r.isNullAt(10)) {
                 lastReceived = Math.max(lastReceived, r.getTimestamp(10).getTime());
             }
-            events.add(new SessionEvent(r.getString(2), r.getString(3), r.getTimestamp(4).getTime(), r.getString(5),
-                    r.getString(6), r.isNullAt(7) ? null : (BigDecimal) r.get(7), SessionRows.strings(r, 8),
-                    SessionRows.strings(r, 9)));
+            events.add(SessionEvent.of(r));
         }
         if (events.isEmpty()) {
             if (visitor.open != null && visitor.lastReceivedMs != Long.MIN_VALUE
@@ -97,7 +94,7 @@ public final class ContinueSessions implements CoGroupFunction<String, Row, Row,
     /** A stored live session closed as it is: counted where it was. */
     private Row closed(String siteId, String anonymousId, Sessionizer.VisitorState visitor) {
         Timestamp window = window(visitor.open);
-        int step = visitor.open.funnelStep;
+        int step = visitor.open.funnelStep();
         Session s = sessionizer.expire(visitor);
         return withPrevious(SessionRows.toRow(siteId, anonymousId, s, windowMs, visitor.lastReceivedMs), window, step);
     }

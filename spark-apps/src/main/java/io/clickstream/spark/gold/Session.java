@@ -13,7 +13,7 @@ import java.util.UUID;
 public final class Session implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** Ordered funnel steps: each counts only once the one before it was reached. */
+    /** Ordered funnel steps: each counts only once the one before it was reached, in event time ({@link FunnelProgress}). */
     public static final int STEP_VIEW = 1;
     public static final int STEP_PRODUCT_VIEW = 2;
     public static final int STEP_CART = 3;
@@ -33,7 +33,8 @@ public final class Session implements Serializable {
     public BigDecimal revenue = BigDecimal.ZERO;
     public String landingPage;
     public String exitPage;
-    public int funnelStep;
+    /** How far down the funnel the session got, by event time. */
+    public FunnelProgress funnel = new FunnelProgress();
     public final Set<String> pages = new LinkedHashSet<>();
     public final Set<String> products = new LinkedHashSet<>();
     public final Set<String> categories = new LinkedHashSet<>();
@@ -73,39 +74,36 @@ public final class Session implements Serializable {
         switch (type) {
             case PAGE_VIEW -> {
                 pageViews++;
-                funnelStep = Math.max(funnelStep, STEP_VIEW);
+                funnel.add(STEP_VIEW, e.eventTimeMs());
             }
             case PRODUCT_VIEW -> {
                 productViews++;
-                // a product page is a page view too, so it reaches the first two steps at once
-                funnelStep = Math.max(funnelStep, STEP_PRODUCT_VIEW);
+                funnel.add(STEP_PRODUCT_VIEW, e.eventTimeMs());
                 products.addAll(e.skus());
                 e.categories().stream().filter(c -> c != null).forEach(categories::add);
             }
             case ADD_TO_CART -> {
                 addToCarts++;
-                advance(STEP_CART);
+                funnel.add(STEP_CART, e.eventTimeMs());
             }
             case CHECKOUT_START -> {
                 checkouts++;
-                advance(STEP_CHECKOUT);
+                funnel.add(STEP_CHECKOUT, e.eventTimeMs());
             }
             case PURCHASE -> {
                 purchases++;
                 if (e.revenue() != null) {
                     revenue = revenue.add(e.revenue());
                 }
-                advance(STEP_PURCHASE);
+                funnel.add(STEP_PURCHASE, e.eventTimeMs());
             }
             default -> {
             }
         }
     }
 
-    private void advance(int step) {
-        if (funnelStep == step - 1) {
-            funnelStep = step;
-        }
+    public int funnelStep() {
+        return funnel.step();
     }
 
     public boolean isBounce() {

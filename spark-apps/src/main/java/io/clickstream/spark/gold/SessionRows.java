@@ -18,7 +18,15 @@ import java.util.List;
  * live session is read from it, continued with the visitor's new events and merged again.
  */
 public final class SessionRows {
-    /** What the sessionizer writes; the table adds the {@link BatchStamp} columns. */
+    /** One kept funnel event time: the step it belongs to, and when ({@link FunnelProgress#kept}). */
+    private static final StructType FUNNEL_TIME = new StructType()
+            .add("step", DataTypes.IntegerType)
+            .add("at", DataTypes.TimestampType);
+
+    /**
+     * What the sessionizer writes; the table adds the {@link BatchStamp} columns. {@code funnel_times} is the state
+     * that places a late event in the funnel by its event time; it is last because older tables gain it at the end.
+     */
     public static final StructType SCHEMA = new StructType()
             .add("session_key", DataTypes.StringType, false)
             .add("site_id", DataTypes.StringType)
@@ -45,7 +53,8 @@ public final class SessionRows {
             .add("is_live", DataTypes.BooleanType)
             .add("window_start", DataTypes.TimestampType)
             .add("pages_visited", DataTypes.createArrayType(DataTypes.StringType))
-            .add("last_received_at", DataTypes.TimestampType);
+            .add("last_received_at", DataTypes.TimestampType)
+            .add("funnel_times", DataTypes.createArrayType(FUNNEL_TIME));
 
     public static final StructType TABLE_SCHEMA = BatchStamp.addTo(SCHEMA);
 
@@ -60,9 +69,9 @@ public final class SessionRows {
         return RowFactory.create(s.key, siteId, anonymousId, s.userId, new Timestamp(s.startMs), new Timestamp(s.endMs),
                 s.durationSeconds(), s.events, s.pageViews, (long) s.pages.size(), s.landingPage, s.exitPage,
                 s.productViews, s.addToCarts, s.checkouts, s.purchases, s.revenue.setScale(2, RoundingMode.HALF_UP),
-                toArray(s.products), toArray(s.categories), s.funnelStep, s.isBounce(), s.isConverted(), s.live,
+                toArray(s.products), toArray(s.categories), s.funnelStep(), s.isBounce(), s.isConverted(), s.live,
                 new Timestamp(Math.floorDiv(s.startMs, windowMs) * windowMs), toArray(s.pages),
-                lastReceivedMs == Long.MIN_VALUE ? null : new Timestamp(lastReceivedMs));
+                lastReceivedMs == Long.MIN_VALUE ? null : new Timestamp(lastReceivedMs), funnelTimes(s.funnel));
     }
 
     /** A visitor's live session as stored, ready to be continued. */
@@ -82,7 +91,7 @@ public final class SessionRows {
         s.revenue = revenue == null ? BigDecimal.ZERO : revenue;
         s.landingPage = row.getAs("landing_page");
         s.exitPage = row.getAs("exit_page");
-        s.funnelStep = row.<Integer>getAs("funnel_step");
+        s.funnel = funnel(row, s.startMs);
         s.pages.addAll(strings(row, row.fieldIndex("pages_visited")));
         s.products.addAll(strings(row, row.fieldIndex("products_viewed")));
         s.categories.addAll(strings(row, row.fieldIndex("categories_viewed")));
@@ -92,6 +101,32 @@ public final class SessionRows {
         Timestamp lastReceived = row.getAs("last_received_at");
         visitor.lastReceivedMs = lastReceived == null ? Long.MIN_VALUE : lastReceived.getTime();
         return visitor;
+    }
+
+    private static Object funnelTimes(FunnelProgress funnel) {
+        return funnel.kept().stream()
+                .map(mark -> RowFactory.create((int) mark[0], new Timestamp(mark[1])))
+                .toArray(Row[]::new);
+    }
+
+    /**
+     * A stored session's funnel. Rows written before {@code funnel_times} existed have only their step: it is taken as
+     * reached at the session's start, so that later events of the next steps count.
+     */
+    private static FunnelProgress funnel(Row row, long startMs) {
+        int i = row.fieldIndex("funnel_times");
+        List<long[]> kept = new ArrayList<>();
+        if (row.isNullAt(i)) {
+            int step = row.<Integer>getAs("funnel_step");
+            for (int s = Session.STEP_VIEW; s <= step; s++) {
+                kept.add(new long[] {s, startMs});
+            }
+        } else {
+            for (Row mark : row.<Row>getList(i)) {
+                kept.add(new long[] {mark.getInt(0), mark.getTimestamp(1).getTime()});
+            }
+        }
+        return FunnelProgress.restore(kept);
     }
 
     private static Object toArray(Collection<String> values) {

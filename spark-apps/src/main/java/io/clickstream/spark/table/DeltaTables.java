@@ -5,6 +5,8 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** Creates Delta tables at their configured location and registers them by name ({@code layer.table}). */
 public final class DeltaTables {
+    private static final Logger LOG = LoggerFactory.getLogger(DeltaTables.class);
     /** Tables already checked in this JVM, per session: each job start would otherwise repeat the lookups. */
     private static final Set<String> ENSURED = ConcurrentHashMap.newKeySet();
     static final String AUTO_COMPACT = "delta.autoOptimize.autoCompact";
@@ -80,17 +83,20 @@ public final class DeltaTables {
         ENSURED.add(memo);
     }
 
-    /** A table left by an older version that lacks columns this one writes: say so, rather than fail mid-stream. */
+    /**
+     * A table left by an older version that lacks columns this one writes gets them, empty in its existing rows
+     * (Delta's ADD COLUMNS changes the table's metadata only).
+     */
     private static void requireColumns(SparkSession spark, String name, String location, StructType schema) {
         if (!DeltaTable.isDeltaTable(spark, location)) {
             return;
         }
         List<String> existing = Arrays.asList(DeltaTable.forPath(spark, location).toDF().schema().fieldNames());
-        List<String> missing = Arrays.stream(schema.fields()).map(StructField::name).filter(c -> !existing.contains(c)).toList();
+        List<String> missing = Arrays.stream(schema.fields()).filter(f -> !existing.contains(f.name()))
+                .map(StructField::toDDL).toList();
         if (!missing.isEmpty()) {
-            throw new IllegalStateException(name + " at " + location + " lacks the columns " + missing
-                    + ": it was written by an older version of the jobs. Move it and its checkpoints aside (or delete "
-                    + "them) to rebuild it from the layer below.");
+            LOG.info("Adding the columns {} to {} at {}", missing, name, location);
+            spark.sql("ALTER TABLE delta.`" + location + "` ADD COLUMNS (" + String.join(", ", missing) + ")");
         }
     }
 

@@ -1,5 +1,7 @@
 package io.clickstream.spark.gold;
 
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -72,7 +74,7 @@ class SessionizerTest {
                 ev("e5", "add_to_cart", 5 * MIN, "/p"),       // step 3
                 ev("e6", "purchase", 6 * MIN, "/done"))).get(0); // skips checkout: stays 3
 
-        assertThat(s.funnelStep).isEqualTo(Session.STEP_CART);
+        assertThat(s.funnelStep()).isEqualTo(Session.STEP_CART);
         assertThat(s.addToCarts).isEqualTo(2);
         assertThat(s.checkouts).isEqualTo(1);
         assertThat(s.purchases).isEqualTo(1);
@@ -81,9 +83,61 @@ class SessionizerTest {
         sessionizer.apply("shop", "v", state, List.of(
                 ev("e7", "checkout_start", 7 * MIN, "/c"),
                 new SessionEvent("e8", "purchase", 8 * MIN, "user-1", "/done", new BigDecimal("12.50"), List.of(), List.of())));
-        assertThat(state.open.funnelStep).isEqualTo(Session.STEP_PURCHASE);
+        assertThat(state.open.funnelStep()).isEqualTo(Session.STEP_PURCHASE);
         assertThat(state.open.userId).isEqualTo("user-1");
         assertThat(state.open.revenue).isEqualByComparingTo("12.50");
+    }
+
+    /**
+     * A session continued from its {@code gold.sessions} row, as the next micro-batch does: a product view that
+     * arrives after the cart it came before still places the cart and the checkout in the funnel.
+     */
+    @Test
+    void aStoredSessionPlacesLateEventsInTheFunnelByEventTime() {
+        Sessionizer.VisitorState state = new Sessionizer.VisitorState();
+        sessionizer.apply("shop", "v", state, List.of(
+                ev("e1", "page_view", 1 * MIN, "/"),
+                ev("e3", "add_to_cart", 3 * MIN, "/p"),
+                ev("e4", "checkout_start", 4 * MIN, "/c")));
+        assertThat(state.open.funnelStep()).isEqualTo(Session.STEP_VIEW);
+
+        Sessionizer.VisitorState stored = SessionRows.toVisitor(stored(state.open));
+        sessionizer.apply("shop", "v", stored, List.of(ev("e2", "product_view", 2 * MIN, "/p")));
+        assertThat(stored.open.funnelStep()).isEqualTo(Session.STEP_CHECKOUT);
+
+        Sessionizer.VisitorState again = SessionRows.toVisitor(stored(stored.open));
+        sessionizer.apply("shop", "v", again, List.of(ev("e5", "purchase", 2 * MIN + 30_000, "/done")));
+        assertThat(again.open.funnelStep()).as("a purchase before the checkout").isEqualTo(Session.STEP_CHECKOUT);
+        assertThat(again.open.events).isEqualTo(5);
+    }
+
+    /** A row written before the funnel's times were stored: its step is taken as reached at the session's start. */
+    @Test
+    void aSessionStoredWithoutFunnelTimesKeepsItsStep() {
+        Sessionizer.VisitorState state = new Sessionizer.VisitorState();
+        sessionizer.apply("shop", "v", state, List.of(ev("e1", "product_view", 1 * MIN, "/p")));
+        Object[] values = ((GenericRowWithSchema) stored(state.open)).values();
+        values[SessionRows.SCHEMA.fieldIndex("funnel_times")] = null;
+
+        Sessionizer.VisitorState legacy = SessionRows.toVisitor(new GenericRowWithSchema(values, SessionRows.SCHEMA));
+        assertThat(legacy.open.funnelStep()).isEqualTo(Session.STEP_PRODUCT_VIEW);
+        sessionizer.apply("shop", "v", legacy, List.of(ev("e2", "add_to_cart", 2 * MIN, "/p")));
+        assertThat(legacy.open.funnelStep()).isEqualTo(Session.STEP_CART);
+    }
+
+    private static Row stored(Session s) {
+        Row row = SessionRows.toRow("shop", "v", s, 5 * MIN, 0);
+        Object[] values = new Object[row.size()];
+        for (int i = 0; i < row.size(); i++) {
+            values[i] = row.get(i);
+        }
+        // as read back from Delta: arrays come back as lists
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] instanceof Object[] array) {
+                values[i] = scala.collection.JavaConverters.asScalaBuffer(java.util.Arrays.asList(array)).toSeq();
+            }
+        }
+        return new GenericRowWithSchema(values, SessionRows.SCHEMA);
     }
 
     @Test

@@ -3,7 +3,12 @@ package io.clickstream.spark.it;
 import io.clickstream.localkafka.KafkaBroker;
 import io.clickstream.spark.bronze.BronzeTable;
 import io.clickstream.spark.config.PipelineConfig;
+import io.clickstream.spark.gold.ContinueSessions;
 import io.clickstream.spark.gold.Funnel;
+import io.clickstream.spark.gold.LiveSessions;
+import io.clickstream.spark.gold.Session;
+import io.clickstream.spark.gold.SessionEvent;
+import io.clickstream.spark.gold.Sessionizer;
 import io.clickstream.spark.gold.GoldRollup;
 import io.clickstream.spark.gold.GoldTables;
 import io.clickstream.spark.silver.SilverTables;
@@ -14,6 +19,7 @@ import io.clickstream.spark.testing.TestKafka;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import io.delta.tables.DeltaTable;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -23,8 +29,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -123,6 +132,10 @@ class ExactlyOnceTest {
                     .selectExpr(funnel.columns());
             assertThat(funnelTable.exceptAll(funnel).count()).as("funnel").isZero();
             assertThat(funnel.exceptAll(funnelTable).count()).as("funnel").isZero();
+            // Each session, its funnel step included, as one pass over silver in event-time order gives it.
+            assertThat(allSessions.selectExpr("concat_ws(' ', session_key, events, funnel_step, revenue)")
+                    .as(Encoders.STRING()).collectAsList())
+                    .containsExactlyInAnyOrderElementsOf(sessionsInOnePass(silver, config));
             Row sessions = allSessions.selectExpr("sum(events)", "sum(purchases)", "sum(revenue)").head();
             // Sessions count people: late events and known bots stay out of them.
             Row fromSilver = silver.where("NOT is_late AND NOT is_bot").selectExpr("count(*)", "sum(if(event_type = 'purchase', 1, 0))",
@@ -131,6 +144,24 @@ class ExactlyOnceTest {
             assertThat(sessions.getLong(1)).isEqualTo(fromSilver.getLong(1));
             assertThat(sessions.getDecimal(2)).isEqualByComparingTo(fromSilver.getDecimal(2));
         }
+    }
+
+    private static List<String> sessionsInOnePass(Dataset<Row> silver, PipelineConfig config) {
+        Map<String, List<SessionEvent>> byVisitor = new TreeMap<>();
+        for (Row r : LiveSessions.input(silver).collectAsList()) {
+            byVisitor.computeIfAbsent(ContinueSessions.key(r.getString(0), r.getString(1)), k -> new ArrayList<>())
+                    .add(SessionEvent.of(r));
+        }
+        Sessionizer sessionizer = new Sessionizer(config.sessionGap().toMillis());
+        List<String> sessions = new ArrayList<>();
+        byVisitor.forEach((key, events) -> {
+            String[] visitor = key.split("\u0000");
+            for (Session s : sessionizer.apply(visitor[0], visitor[1], new Sessionizer.VisitorState(), events)) {
+                sessions.add(String.join(" ", s.key, Long.toString(s.events), Integer.toString(s.funnelStep()),
+                        s.revenue.setScale(2).toPlainString()));
+            }
+        });
+        return sessions;
     }
 
     private long rows(String path) {

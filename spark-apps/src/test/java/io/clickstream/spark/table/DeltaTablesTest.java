@@ -1,0 +1,43 @@
+package io.clickstream.spark.table;
+
+import io.clickstream.spark.testing.SparkTestSession;
+import io.delta.tables.DeltaTable;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DeltaTablesTest {
+    private final SparkSession spark = SparkTestSession.get();
+
+    /** A table written by an older version gains the columns this one writes; its rows stay, the new columns empty. */
+    @Test
+    void aTableLackingNewColumnsGainsThem(@TempDir Path dir) {
+        String path = dir.resolve("t").toString();
+        StructType before = new StructType().add("id", DataTypes.StringType).add("n", DataTypes.LongType);
+        spark.createDataFrame(List.of(RowFactory.create("a", 1L)), before).write().format("delta").save(path);
+
+        StructType mark = new StructType().add("step", DataTypes.IntegerType).add("at", DataTypes.TimestampType);
+        StructType now = before.add("marks", DataTypes.createArrayType(mark)).add("note", DataTypes.StringType);
+        DeltaTables.ensureAt(spark, path, now);
+
+        assertThat(DeltaTable.forPath(spark, path).toDF().schema().fieldNames())
+                .containsExactly("id", "n", "marks", "note");
+        Row old = DeltaTable.forPath(spark, path).toDF().head();
+        assertThat(old.getString(0)).isEqualTo("a");
+        assertThat(old.isNullAt(2)).isTrue();
+        spark.createDataFrame(List.of(RowFactory.create("b", 2L,
+                        new Row[] {RowFactory.create(3, java.sql.Timestamp.valueOf("2026-12-05 10:00:00"))}, "x")), now)
+                .write().format("delta").mode("append").save(path);
+        assertThat(DeltaTable.forPath(spark, path).toDF().where("id = 'b'").head().<Row>getList(2).get(0).getInt(0))
+                .isEqualTo(3);
+    }
+}
