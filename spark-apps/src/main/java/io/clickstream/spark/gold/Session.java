@@ -32,7 +32,11 @@ public final class Session implements Serializable {
     public long purchases;
     public BigDecimal revenue = BigDecimal.ZERO;
     public String landingPage;
+    /** Event time of the landing page's event. */
+    public long landingMs;
     public String exitPage;
+    /** Event time of the exit page's event. */
+    public long exitMs;
     /** How far down the funnel the session got, by event time. */
     public FunnelProgress funnel = new FunnelProgress();
     public final Set<String> pages = new LinkedHashSet<>();
@@ -56,16 +60,22 @@ public final class Session implements Serializable {
         if (e.userId() != null) {
             userId = e.userId();
         }
-        if (e.eventTimeMs() <= startMs || landingPage == null) {
-            startMs = Math.min(startMs, e.eventTimeMs());
-            landingPage = e.pagePath() != null ? e.pagePath() : landingPage;
-        }
-        if (e.eventTimeMs() >= endMs) {
-            endMs = e.eventTimeMs();
-            exitPage = e.pagePath() != null ? e.pagePath() : exitPage;
-        }
-        if (e.pagePath() != null) {
-            pages.add(e.pagePath());
+        long t = e.eventTimeMs();
+        startMs = Math.min(startMs, t);
+        endMs = Math.max(endMs, t);
+        String page = e.pagePath();
+        if (page != null) {
+            pages.add(page);
+            // The first and last page in event time, whatever order the events arrive in (same-millisecond
+            // events by page, so that the choice does not depend on it either).
+            if (landingPage == null || t < landingMs || (t == landingMs && page.compareTo(landingPage) < 0)) {
+                landingPage = page;
+                landingMs = t;
+            }
+            if (exitPage == null || t > exitMs || (t == exitMs && page.compareTo(exitPage) > 0)) {
+                exitPage = page;
+                exitMs = t;
+            }
         }
         EventType type = EventType.fromWire(e.eventType()).orElse(null);
         if (type == null) {

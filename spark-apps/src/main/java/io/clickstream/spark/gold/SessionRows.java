@@ -24,8 +24,9 @@ public final class SessionRows {
             .add("at", DataTypes.TimestampType);
 
     /**
-     * What the sessionizer writes; the table adds the {@link BatchStamp} columns. {@code funnel_times} is the state
-     * that places a late event in the funnel by its event time; it is last because older tables gain it at the end.
+     * What the sessionizer writes; the table adds the {@link BatchStamp} columns. {@code funnel_times},
+     * {@code landing_at} and {@code exit_at} are the state that places a late event in the funnel and among the pages
+     * by its event time; they are last because older tables gain them at the end.
      */
     public static final StructType SCHEMA = new StructType()
             .add("session_key", DataTypes.StringType, false)
@@ -54,7 +55,9 @@ public final class SessionRows {
             .add("window_start", DataTypes.TimestampType)
             .add("pages_visited", DataTypes.createArrayType(DataTypes.StringType))
             .add("last_received_at", DataTypes.TimestampType)
-            .add("funnel_times", DataTypes.createArrayType(FUNNEL_TIME));
+            .add("funnel_times", DataTypes.createArrayType(FUNNEL_TIME))
+            .add("landing_at", DataTypes.TimestampType)
+            .add("exit_at", DataTypes.TimestampType);
 
     public static final StructType TABLE_SCHEMA = BatchStamp.addTo(SCHEMA);
 
@@ -71,7 +74,8 @@ public final class SessionRows {
                 s.productViews, s.addToCarts, s.checkouts, s.purchases, s.revenue.setScale(2, RoundingMode.HALF_UP),
                 toArray(s.products), toArray(s.categories), s.funnelStep(), s.isBounce(), s.isConverted(), s.live,
                 new Timestamp(Math.floorDiv(s.startMs, windowMs) * windowMs), toArray(s.pages),
-                lastReceivedMs == Long.MIN_VALUE ? null : new Timestamp(lastReceivedMs), funnelTimes(s.funnel));
+                lastReceivedMs == Long.MIN_VALUE ? null : new Timestamp(lastReceivedMs), funnelTimes(s.funnel),
+                s.landingPage == null ? null : new Timestamp(s.landingMs), s.exitPage == null ? null : new Timestamp(s.exitMs));
     }
 
     /** A visitor's live session as stored, ready to be continued. */
@@ -91,6 +95,9 @@ public final class SessionRows {
         s.revenue = revenue == null ? BigDecimal.ZERO : revenue;
         s.landingPage = row.getAs("landing_page");
         s.exitPage = row.getAs("exit_page");
+        // rows written before these times were stored: the session's start and end, as they were then
+        s.landingMs = timeOr(row, "landing_at", s.startMs);
+        s.exitMs = timeOr(row, "exit_at", s.endMs);
         s.funnel = funnel(row, s.startMs);
         s.pages.addAll(strings(row, row.fieldIndex("pages_visited")));
         s.products.addAll(strings(row, row.fieldIndex("products_viewed")));
@@ -101,6 +108,11 @@ public final class SessionRows {
         Timestamp lastReceived = row.getAs("last_received_at");
         visitor.lastReceivedMs = lastReceived == null ? Long.MIN_VALUE : lastReceived.getTime();
         return visitor;
+    }
+
+    private static long timeOr(Row row, String column, long otherwise) {
+        Timestamp t = row.getAs(column);
+        return t == null ? otherwise : t.getTime();
     }
 
     private static Object funnelTimes(FunnelProgress funnel) {

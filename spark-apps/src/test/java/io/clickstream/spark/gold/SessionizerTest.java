@@ -111,6 +111,31 @@ class SessionizerTest {
         assertThat(again.open.events).isEqualTo(5);
     }
 
+    /** The landing and exit pages are the first and last in event time, whatever the order of arrival. */
+    @Test
+    void lateEventsMoveTheLandingAndExitPagesByEventTime() {
+        Sessionizer.VisitorState state = new Sessionizer.VisitorState();
+        sessionizer.apply("shop", "v", state, List.of(
+                ev("e1", "identify", 1 * MIN, null),
+                ev("e3", "page_view", 3 * MIN, "/c"),
+                ev("e4", "page_view", 4 * MIN, "/d")));
+        assertThat(state.open.landingPage).isEqualTo("/c");
+
+        Sessionizer.VisitorState stored = SessionRows.toVisitor(stored(state.open));
+        sessionizer.apply("shop", "v", stored, List.of(
+                ev("e2", "page_view", 2 * MIN, "/b"),
+                ev("e5", "identify", 5 * MIN, null)));
+        assertThat(stored.open.landingPage).isEqualTo("/b");
+        assertThat(stored.open.exitPage).isEqualTo("/d");
+        assertThat(stored.open.endMs).isEqualTo(5 * MIN);
+
+        // same millisecond: the choice is by page, not by arrival
+        Sessionizer.VisitorState tie = SessionRows.toVisitor(stored(stored.open));
+        sessionizer.apply("shop", "v", tie, List.of(ev("e0", "page_view", 2 * MIN, "/a"), ev("e9", "page_view", 4 * MIN, "/a")));
+        assertThat(tie.open.landingPage).isEqualTo("/a");
+        assertThat(tie.open.exitPage).isEqualTo("/d");
+    }
+
     /** A row written before the funnel's times were stored: its step is taken as reached at the session's start. */
     @Test
     void aSessionStoredWithoutFunnelTimesKeepsItsStep() {
@@ -118,11 +143,15 @@ class SessionizerTest {
         sessionizer.apply("shop", "v", state, List.of(ev("e1", "product_view", 1 * MIN, "/p")));
         Object[] values = ((GenericRowWithSchema) stored(state.open)).values();
         values[SessionRows.SCHEMA.fieldIndex("funnel_times")] = null;
+        values[SessionRows.SCHEMA.fieldIndex("landing_at")] = null;
+        values[SessionRows.SCHEMA.fieldIndex("exit_at")] = null;
 
         Sessionizer.VisitorState legacy = SessionRows.toVisitor(new GenericRowWithSchema(values, SessionRows.SCHEMA));
         assertThat(legacy.open.funnelStep()).isEqualTo(Session.STEP_PRODUCT_VIEW);
         sessionizer.apply("shop", "v", legacy, List.of(ev("e2", "add_to_cart", 2 * MIN, "/p")));
         assertThat(legacy.open.funnelStep()).isEqualTo(Session.STEP_CART);
+        assertThat(legacy.open.landingPage).isEqualTo("/p");
+        assertThat(legacy.open.exitPage).isEqualTo("/p");
     }
 
     private static Row stored(Session s) {

@@ -32,9 +32,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -133,7 +136,7 @@ class ExactlyOnceTest {
             assertThat(funnelTable.exceptAll(funnel).count()).as("funnel").isZero();
             assertThat(funnel.exceptAll(funnelTable).count()).as("funnel").isZero();
             // Each session, its funnel step included, as one pass over silver in event-time order gives it.
-            assertThat(allSessions.selectExpr("concat_ws(' ', session_key, events, funnel_step, revenue)")
+            assertThat(allSessions.selectExpr("concat_ws(' ', session_key, events, funnel_step, revenue, landing_page, exit_page)")
                     .as(Encoders.STRING()).collectAsList())
                     .containsExactlyInAnyOrderElementsOf(sessionsInOnePass(silver, config));
             Row sessions = allSessions.selectExpr("sum(events)", "sum(purchases)", "sum(revenue)").head();
@@ -157,8 +160,10 @@ class ExactlyOnceTest {
         byVisitor.forEach((key, events) -> {
             String[] visitor = key.split("\u0000");
             for (Session s : sessionizer.apply(visitor[0], visitor[1], new Sessionizer.VisitorState(), events)) {
-                sessions.add(String.join(" ", s.key, Long.toString(s.events), Integer.toString(s.funnelStep()),
-                        s.revenue.setScale(2).toPlainString()));
+                // as concat_ws joins them: nulls left out
+                sessions.add(Stream.of(s.key, Long.toString(s.events), Integer.toString(s.funnelStep()),
+                        s.revenue.setScale(2).toPlainString(), s.landingPage, s.exitPage)
+                        .filter(Objects::nonNull).collect(Collectors.joining(" ")));
             }
         });
         return sessions;
