@@ -5,11 +5,17 @@ import io.clickstream.contract.EventType;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
-/** One visitor session as it grows, event by event. Mutable: it lives in Spark's state store between batches. */
+/**
+ * One visitor session as it grows, event by event. Between batches it is kept as its {@code gold.sessions} row
+ * ({@link SessionRows}).
+ */
 public final class Session implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -21,7 +27,10 @@ public final class Session implements Serializable {
     public static final int STEP_PURCHASE = 5;
 
     public String key;
+    /** The newest user id in event time; a visitor who logs in as someone else mid-session ends as that user. */
     public String userId;
+    /** Event time of the {@link #userId}'s event. */
+    public long userIdMs;
     public long startMs;
     public long endMs;
     public long events;
@@ -39,9 +48,11 @@ public final class Session implements Serializable {
     public long exitMs;
     /** How far down the funnel the session got, by event time. */
     public FunnelProgress funnel = new FunnelProgress();
-    public final Set<String> pages = new LinkedHashSet<>();
-    public final Set<String> products = new LinkedHashSet<>();
-    public final Set<String> categories = new LinkedHashSet<>();
+    /** Each page visited and the event time of its first visit: the session's pages in event-time order. */
+    public final Map<String, Long> pageFirstMs = new HashMap<>();
+    /** Sorted, so that they do not depend on the order in which the events arrive. */
+    public final Set<String> products = new TreeSet<>();
+    public final Set<String> categories = new TreeSet<>();
     public boolean live = true;
 
     /** A session starts with its first event; its key is derived from that event, so it never changes. */
@@ -57,15 +68,17 @@ public final class Session implements Serializable {
 
     public void add(SessionEvent e) {
         events++;
-        if (e.userId() != null) {
-            userId = e.userId();
-        }
         long t = e.eventTimeMs();
+        if (e.userId() != null
+                && (userId == null || t > userIdMs || (t == userIdMs && e.userId().compareTo(userId) > 0))) {
+            userId = e.userId();
+            userIdMs = t;
+        }
         startMs = Math.min(startMs, t);
         endMs = Math.max(endMs, t);
         String page = e.pagePath();
         if (page != null) {
-            pages.add(page);
+            pageFirstMs.merge(page, t, Math::min);
             // The first and last page in event time, whatever order the events arrive in (same-millisecond
             // events by page, so that the choice does not depend on it either).
             if (landingPage == null || t < landingMs || (t == landingMs && page.compareTo(landingPage) < 0)) {
@@ -110,6 +123,14 @@ public final class Session implements Serializable {
             default -> {
             }
         }
+    }
+
+    /** The pages visited, by the event time of their first visit (same-millisecond pages by page). */
+    public List<String> pages() {
+        return pageFirstMs.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
     public int funnelStep() {

@@ -25,8 +25,9 @@ public final class SessionRows {
 
     /**
      * What the sessionizer writes; the table adds the {@link BatchStamp} columns. {@code funnel_times},
-     * {@code landing_at} and {@code exit_at} are the state that places a late event in the funnel and among the pages
-     * by its event time; they are last because older tables gain them at the end.
+     * {@code landing_at}, {@code exit_at}, {@code user_id_at} and {@code pages_first_at} (the first visit of each of
+     * {@code pages_visited}, in the same order) are the state that places a late event in the funnel, among the pages
+     * and among the user ids by its event time; they are last because older tables gain them at the end.
      */
     public static final StructType SCHEMA = new StructType()
             .add("session_key", DataTypes.StringType, false)
@@ -57,7 +58,9 @@ public final class SessionRows {
             .add("last_received_at", DataTypes.TimestampType)
             .add("funnel_times", DataTypes.createArrayType(FUNNEL_TIME))
             .add("landing_at", DataTypes.TimestampType)
-            .add("exit_at", DataTypes.TimestampType);
+            .add("exit_at", DataTypes.TimestampType)
+            .add("user_id_at", DataTypes.TimestampType)
+            .add("pages_first_at", DataTypes.createArrayType(DataTypes.TimestampType));
 
     public static final StructType TABLE_SCHEMA = BatchStamp.addTo(SCHEMA);
 
@@ -69,13 +72,16 @@ public final class SessionRows {
      * gateway receive time of the visitor's events, which decides when a live session is over.
      */
     public static Row toRow(String siteId, String anonymousId, Session s, long windowMs, long lastReceivedMs) {
+        List<String> pages = s.pages();
         return RowFactory.create(s.key, siteId, anonymousId, s.userId, new Timestamp(s.startMs), new Timestamp(s.endMs),
-                s.durationSeconds(), s.events, s.pageViews, (long) s.pages.size(), s.landingPage, s.exitPage,
+                s.durationSeconds(), s.events, s.pageViews, (long) pages.size(), s.landingPage, s.exitPage,
                 s.productViews, s.addToCarts, s.checkouts, s.purchases, s.revenue.setScale(2, RoundingMode.HALF_UP),
                 toArray(s.products), toArray(s.categories), s.funnelStep(), s.isBounce(), s.isConverted(), s.live,
-                new Timestamp(Math.floorDiv(s.startMs, windowMs) * windowMs), toArray(s.pages),
+                new Timestamp(Math.floorDiv(s.startMs, windowMs) * windowMs), toArray(pages),
                 lastReceivedMs == Long.MIN_VALUE ? null : new Timestamp(lastReceivedMs), funnelTimes(s.funnel),
-                s.landingPage == null ? null : new Timestamp(s.landingMs), s.exitPage == null ? null : new Timestamp(s.exitMs));
+                s.landingPage == null ? null : new Timestamp(s.landingMs), s.exitPage == null ? null : new Timestamp(s.exitMs),
+                s.userId == null ? null : new Timestamp(s.userIdMs),
+                pages.stream().map(page -> new Timestamp(s.pageFirstMs.get(page))).toArray(Timestamp[]::new));
     }
 
     /** A visitor's live session as stored, ready to be continued. */
@@ -95,11 +101,13 @@ public final class SessionRows {
         s.revenue = revenue == null ? BigDecimal.ZERO : revenue;
         s.landingPage = row.getAs("landing_page");
         s.exitPage = row.getAs("exit_page");
-        // rows written before these times were stored: the session's start and end, as they were then
+        // rows written before these times were stored: the session's start and end, as they were then; the user
+        // id stored was the last to arrive, taken as the latest
         s.landingMs = timeOr(row, "landing_at", s.startMs);
         s.exitMs = timeOr(row, "exit_at", s.endMs);
+        s.userIdMs = timeOr(row, "user_id_at", s.endMs);
         s.funnel = funnel(row, s.startMs);
-        s.pages.addAll(strings(row, row.fieldIndex("pages_visited")));
+        restorePages(row, s);
         s.products.addAll(strings(row, row.fieldIndex("products_viewed")));
         s.categories.addAll(strings(row, row.fieldIndex("categories_viewed")));
         s.live = true;
@@ -113,6 +121,19 @@ public final class SessionRows {
     private static long timeOr(Row row, String column, long otherwise) {
         Timestamp t = row.getAs(column);
         return t == null ? otherwise : t.getTime();
+    }
+
+    /**
+     * Rows written before {@code pages_first_at} existed list their pages in order of arrival, without times: each is
+     * taken as first visited at the session's start.
+     */
+    private static void restorePages(Row row, Session s) {
+        List<String> pages = strings(row, row.fieldIndex("pages_visited"));
+        int times = row.fieldIndex("pages_first_at");
+        List<Timestamp> firstVisits = row.isNullAt(times) ? null : row.getList(times);
+        for (int i = 0; i < pages.size(); i++) {
+            s.pageFirstMs.put(pages.get(i), firstVisits == null ? s.startMs : firstVisits.get(i).getTime());
+        }
     }
 
     private static Object funnelTimes(FunnelProgress funnel) {

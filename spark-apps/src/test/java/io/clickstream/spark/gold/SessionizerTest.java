@@ -14,7 +14,11 @@ class SessionizerTest {
     private final Sessionizer sessionizer = new Sessionizer(30 * MIN);
 
     private static SessionEvent ev(String id, String type, long atMs, String page) {
-        return new SessionEvent(id, type, atMs, null, page, null, List.of(), List.of());
+        return identified(id, type, atMs, page, null);
+    }
+
+    private static SessionEvent identified(String id, String type, long atMs, String page, String userId) {
+        return new SessionEvent(id, type, atMs, userId, page, null, List.of(), List.of());
     }
 
     @Test
@@ -59,7 +63,7 @@ class SessionizerTest {
         assertThat(same.startMs).isEqualTo(5 * MIN);
         assertThat(same.landingPage).isEqualTo("/a");
         assertThat(same.exitPage).isEqualTo("/c");
-        assertThat(same.pages).containsExactlyInAnyOrder("/a", "/b", "/c");
+        assertThat(same.pages()).containsExactly("/a", "/b", "/c");
         assertThat(same.isBounce()).isFalse();
     }
 
@@ -136,6 +140,66 @@ class SessionizerTest {
         assertThat(tie.open.exitPage).isEqualTo("/d");
     }
 
+    /** Pages are listed by their first visit in event time, whatever the order of arrival. */
+    @Test
+    void latePagesTakeTheirPlaceInThePagesVisited() {
+        Sessionizer.VisitorState state = new Sessionizer.VisitorState();
+        sessionizer.apply("shop", "v", state, List.of(
+                ev("e3", "page_view", 3 * MIN, "/c"),
+                ev("e4", "page_view", 4 * MIN, "/d")));
+        assertThat(state.open.pages()).containsExactly("/c", "/d");
+
+        Sessionizer.VisitorState stored = SessionRows.toVisitor(stored(state.open));
+        sessionizer.apply("shop", "v", stored, List.of(
+                ev("e2", "page_view", 2 * MIN, "/b"),
+                ev("e5", "page_view", 5 * MIN, "/b"),
+                ev("e1", "click", 1 * MIN, "/d")));
+        assertThat(stored.open.pages()).containsExactly("/d", "/b", "/c");
+
+        // same millisecond: by page, not by arrival
+        Sessionizer.VisitorState tie = SessionRows.toVisitor(stored(stored.open));
+        sessionizer.apply("shop", "v", tie, List.of(ev("e6", "page_view", 2 * MIN, "/a")));
+        assertThat(tie.open.pages()).containsExactly("/d", "/a", "/b", "/c");
+        assertThat(SessionRows.toRow("shop", "v", tie.open, 5 * MIN, 0).<Long>getAs(
+                SessionRows.SCHEMA.fieldIndex("unique_pages"))).isEqualTo(4);
+    }
+
+    /** Products and categories viewed are sets: listed sorted, whatever the order of arrival. */
+    @Test
+    void productsAndCategoriesViewedAreSorted() {
+        Sessionizer.VisitorState state = new Sessionizer.VisitorState();
+        sessionizer.apply("shop", "v", state, List.of(viewed("e2", 2 * MIN, "sku-9", "shoes")));
+        Sessionizer.VisitorState stored = SessionRows.toVisitor(stored(state.open));
+        sessionizer.apply("shop", "v", stored, List.of(viewed("e1", 1 * MIN, "sku-1", "hats"), viewed("e3", 3 * MIN, "sku-5", "bags")));
+        assertThat(stored.open.products).containsExactly("sku-1", "sku-5", "sku-9");
+        assertThat(stored.open.categories).containsExactly("bags", "hats", "shoes");
+    }
+
+    private static SessionEvent viewed(String id, long atMs, String sku, String category) {
+        return new SessionEvent(id, "product_view", atMs, null, "/p", null, List.of(sku), List.of(category));
+    }
+
+    /** The session's user is the latest to identify in event time, not the last to arrive. */
+    @Test
+    void theUserIdIsTheLatestInEventTime() {
+        Sessionizer.VisitorState state = new Sessionizer.VisitorState();
+        sessionizer.apply("shop", "v", state, List.of(
+                identified("e1", "page_view", 1 * MIN, "/", "alice"),
+                identified("e4", "page_view", 4 * MIN, "/", "bob"),
+                ev("e5", "page_view", 5 * MIN, "/")));
+        assertThat(state.open.userId).isEqualTo("bob");
+
+        Sessionizer.VisitorState stored = SessionRows.toVisitor(stored(state.open));
+        sessionizer.apply("shop", "v", stored, List.of(identified("e3", "page_view", 3 * MIN, "/", "carol")));
+        assertThat(stored.open.userId).as("a late event of an earlier user").isEqualTo("bob");
+
+        Sessionizer.VisitorState again = SessionRows.toVisitor(stored(stored.open));
+        sessionizer.apply("shop", "v", again, List.of(
+                identified("e6", "page_view", 6 * MIN, "/", "dave"),
+                identified("e7", "page_view", 6 * MIN, "/", "carol")));
+        assertThat(again.open.userId).as("same millisecond: by user id").isEqualTo("dave");
+    }
+
     /** A row written before the funnel's times were stored: its step is taken as reached at the session's start. */
     @Test
     void aSessionStoredWithoutFunnelTimesKeepsItsStep() {
@@ -145,6 +209,8 @@ class SessionizerTest {
         values[SessionRows.SCHEMA.fieldIndex("funnel_times")] = null;
         values[SessionRows.SCHEMA.fieldIndex("landing_at")] = null;
         values[SessionRows.SCHEMA.fieldIndex("exit_at")] = null;
+        values[SessionRows.SCHEMA.fieldIndex("user_id_at")] = null;
+        values[SessionRows.SCHEMA.fieldIndex("pages_first_at")] = null;
 
         Sessionizer.VisitorState legacy = SessionRows.toVisitor(new GenericRowWithSchema(values, SessionRows.SCHEMA));
         assertThat(legacy.open.funnelStep()).isEqualTo(Session.STEP_PRODUCT_VIEW);
@@ -152,6 +218,31 @@ class SessionizerTest {
         assertThat(legacy.open.funnelStep()).isEqualTo(Session.STEP_CART);
         assertThat(legacy.open.landingPage).isEqualTo("/p");
         assertThat(legacy.open.exitPage).isEqualTo("/p");
+    }
+
+    /**
+     * A row written before the pages' and the user id's times were stored: its pages count as first visited at the
+     * session's start, its user id as the latest so far.
+     */
+    @Test
+    void aSessionStoredWithoutPageOrUserTimesKeepsItsPagesAndUser() {
+        Sessionizer.VisitorState state = new Sessionizer.VisitorState();
+        sessionizer.apply("shop", "v", state, List.of(
+                identified("e1", "page_view", 2 * MIN, "/b", "alice"),
+                ev("e2", "page_view", 3 * MIN, "/a")));
+        Object[] values = ((GenericRowWithSchema) stored(state.open)).values();
+        values[SessionRows.SCHEMA.fieldIndex("user_id_at")] = null;
+        values[SessionRows.SCHEMA.fieldIndex("pages_first_at")] = null;
+
+        Sessionizer.VisitorState legacy = SessionRows.toVisitor(new GenericRowWithSchema(values, SessionRows.SCHEMA));
+        sessionizer.apply("shop", "v", legacy, List.of(
+                identified("e0", "page_view", 1 * MIN, "/c", "bob"),
+                ev("e3", "page_view", 4 * MIN, "/d")));
+        assertThat(legacy.open.pages()).containsExactly("/c", "/a", "/b", "/d");
+        assertThat(legacy.open.userId).isEqualTo("alice");
+
+        sessionizer.apply("shop", "v", legacy, List.of(identified("e4", "page_view", 5 * MIN, "/d", "bob")));
+        assertThat(legacy.open.userId).isEqualTo("bob");
     }
 
     private static Row stored(Session s) {

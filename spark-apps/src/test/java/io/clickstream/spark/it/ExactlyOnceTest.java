@@ -135,8 +135,8 @@ class ExactlyOnceTest {
                     .selectExpr(funnel.columns());
             assertThat(funnelTable.exceptAll(funnel).count()).as("funnel").isZero();
             assertThat(funnel.exceptAll(funnelTable).count()).as("funnel").isZero();
-            // Each session, its funnel step included, as one pass over silver in event-time order gives it.
-            assertThat(allSessions.selectExpr("concat_ws(' ', session_key, events, funnel_step, revenue, landing_page, exit_page)")
+            // Each session, its funnel step, user and pages included, as one pass over silver in event-time order gives it.
+            assertThat(allSessions.selectExpr("concat_ws(' ', session_key, events, funnel_step, revenue, landing_page, exit_page, user_id, pages_visited)")
                     .as(Encoders.STRING()).collectAsList())
                     .containsExactlyInAnyOrderElementsOf(sessionsInOnePass(silver, config));
             Row sessions = allSessions.selectExpr("sum(events)", "sum(purchases)", "sum(revenue)").head();
@@ -160,9 +160,9 @@ class ExactlyOnceTest {
         byVisitor.forEach((key, events) -> {
             String[] visitor = key.split("\u0000");
             for (Session s : sessionizer.apply(visitor[0], visitor[1], new Sessionizer.VisitorState(), events)) {
-                // as concat_ws joins them: nulls left out
-                sessions.add(Stream.of(s.key, Long.toString(s.events), Integer.toString(s.funnelStep()),
-                        s.revenue.setScale(2).toPlainString(), s.landingPage, s.exitPage)
+                // as concat_ws joins them: nulls left out, an array's elements one by one
+                sessions.add(Stream.concat(Stream.of(s.key, Long.toString(s.events), Integer.toString(s.funnelStep()),
+                                s.revenue.setScale(2).toPlainString(), s.landingPage, s.exitPage, s.userId), s.pages().stream())
                         .filter(Objects::nonNull).collect(Collectors.joining(" ")));
             }
         });
