@@ -8,10 +8,12 @@
 #   bench/gateway-bench.sh            # 20 s per load step
 #   DURATION=10 bench/gateway-bench.sh
 #   PROFILE=1 bench/gateway-bench.sh  # instead: CPU profiles of the gateway and the bare forwarder (below)
+#   BROKER_ARGS="--config num.io.threads=2" bench/gateway-bench.sh  # broker settings other than the local defaults
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 DURATION=${DURATION:-20}
+BROKER_ARGS=${BROKER_ARGS:-}
 # The production flags (ingest-gateway/README.md, the launcher's LocalStack.GATEWAY_JAVA_OPTS).
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms128m -Xmx128m -Xmn80m -XX:SurvivorRatio=3 -XX:TargetSurvivorRatio=90 -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:MaxDirectMemorySize=64m}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
@@ -35,7 +37,7 @@ BOOTSTRAP=127.0.0.1:$KAFKA_PORT
 
 echo "== starting Kafka on $BOOTSTRAP"
 java -Xmx256m -cp "$KAFKA_CP" io.clickstream.localkafka.LocalKafkaServer --data-dir "$WORK/kafka" \
-  --port "$KAFKA_PORT" --controller-port "$CONTROLLER_PORT" > "$WORK/kafka.log" 2>&1 &
+  --port "$KAFKA_PORT" --controller-port "$CONTROLLER_PORT" $BROKER_ARGS > "$WORK/kafka.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 300); do grep -q "LOCAL-KAFKA READY" "$WORK/kafka.log" && break; sleep 0.2; done
 
@@ -180,7 +182,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
   echo
   echo "## Gateway — $(date -u +%Y-%m-%d) — $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB ($(uname -m))"
   echo
-  echo "Command: \`DURATION=$DURATION bench/gateway-bench.sh\` (wrk -t2, ${DURATION} s per step, 127.0.0.1; wrk, broker and server share the cores)."
+  echo "Command: \`${BROKER_ARGS:+BROKER_ARGS=\"$BROKER_ARGS\" }DURATION=$DURATION bench/gateway-bench.sh\` (wrk -t2, ${DURATION} s per step, 127.0.0.1; wrk, broker and server share the cores)."
   echo "Gateway JVM: \`$GATEWAY_JAVA_OPTS\`. One event ≈ $EVENT_BYTES bytes of JSON. HTTP transport: $(grep -q EpollEventLoop "$WORK/gateway.threads" && echo epoll || echo NIO) in the gateway, $(sed -n 's/.*, //p' "$WORK/bare.log") in the bare servers."
   echo
   echo "| step | gateway | ceiling (same run) | ratio | target |"
