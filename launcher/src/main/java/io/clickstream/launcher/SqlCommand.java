@@ -26,11 +26,11 @@ class SqlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        return run(options.settings(), json, query, true);
+        return run(options.settings(), json, query);
     }
 
-    /** Runs the spark-apps SQL entry against this stack's tables; inherits stdout when {@code inherit}. */
-    static int run(StackSettings s, boolean json, String query, boolean inherit) throws IOException, InterruptedException {
+    /** Runs the spark-apps SQL entry against this stack's tables, its output on this process's own. */
+    static int run(StackSettings s, boolean json, String query) throws IOException, InterruptedException {
         Artifacts artifacts = new Artifacts(s.home());
         if (!artifacts.missing().isEmpty()) {
             throw new StackException("not built yet: " + artifacts.missing() + "; run ./mvnw install -DskipTests");
@@ -46,23 +46,6 @@ class SqlCommand implements Callable<Integer> {
         ProcessBuilder pb = new ProcessBuilder(artifacts.sparkCommand(quiet, Artifacts.SQL_MAIN, args))
                 .directory(s.home().toFile());
         pb.environment().putAll(Artifacts.sparkEnvironment(quiet));
-        if (inherit) {
-            pb.inheritIO();
-        } else {
-            pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        }
-        Process p = pb.start();
-        if (inherit) {
-            return p.waitFor();
-        }
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        int code = p.waitFor();
-        if (code != 0) {
-            throw new StackException("query failed (exit " + code + "): " + query);
-        }
-        LAST_OUTPUT.set(out);
-        return code;
+        return pb.inheritIO().start().waitFor();
     }
-
-    static final ThreadLocal<String> LAST_OUTPUT = new ThreadLocal<>();
 }

@@ -1,8 +1,8 @@
 package io.clickstream.launcher;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.clickstream.launcher.stack.DeltaRowCounts;
 import io.clickstream.launcher.stack.Processes;
 import io.clickstream.launcher.stack.StackSettings;
 import io.clickstream.launcher.stack.StackState;
@@ -11,14 +11,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Each component's state, the gateway URL, the demo site's id and write key, "
         + "row counts per table and freshness per layer.")
@@ -31,7 +26,7 @@ class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON")
     boolean json;
 
-    @Option(names = "--no-counts", description = "Skip the row counts (they run a short Spark query)")
+    @Option(names = "--no-counts", description = "Skip the row counts (they read each table's Delta log)")
     boolean noCounts;
 
     @Override
@@ -77,33 +72,9 @@ class StatusCommand implements Callable<Integer> {
         return out;
     }
 
-    /** Tables found in the warehouse folder (layer/table with a Delta log), counted with one Spark SQL query. */
-    static Map<String, Long> rowCounts(StackSettings s) throws IOException, InterruptedException {
-        List<String> tables = new ArrayList<>();
-        if (Files.isDirectory(s.warehouse())) {
-            try (Stream<Path> layers = Files.list(s.warehouse())) {
-                for (Path layer : layers.filter(Files::isDirectory).sorted().toList()) {
-                    try (Stream<Path> ts = Files.list(layer)) {
-                        ts.filter(t -> Files.isDirectory(t.resolve("_delta_log"))).sorted()
-                                .forEach(t -> tables.add(layer.getFileName() + "." + t.getFileName()));
-                    }
-                }
-            }
-        }
-        Map<String, Long> counts = new LinkedHashMap<>();
-        if (tables.isEmpty()) {
-            return counts;
-        }
-        String query = String.join(" UNION ALL ", tables.stream()
-                .map(t -> "SELECT '" + t + "' AS table_name, COUNT(*) AS row_count FROM " + t).toList());
-        SqlCommand.run(s, true, query, false);
-        for (String line : SqlCommand.LAST_OUTPUT.get().split("\n")) {
-            if (line.startsWith("{")) {
-                JsonNode row = JSON.readTree(line);
-                counts.put(row.get("table_name").asText(), row.get("row_count").asLong());
-            }
-        }
-        return counts;
+    /** Tables found in the warehouse folder (layer/table with a Delta log), counted from their Delta logs. */
+    static Map<String, Long> rowCounts(StackSettings s) {
+        return new DeltaRowCounts().all(s.warehouse());
     }
 
     @SuppressWarnings("unchecked")

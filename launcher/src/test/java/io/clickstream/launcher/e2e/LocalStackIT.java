@@ -497,6 +497,24 @@ class LocalStackIT {
         assertBrowserVisitExactlyOnce(tables);
         assertThat(tables.get("bronze_rows").asLong()).as("bronze holds each Kafka offset once")
                 .isEqualTo(tables.get("bronze_offsets").asLong());
+        assertStatusCountsRowsAsSparkDoes(tables);
+    }
+
+    /**
+     * {@code ./clickstream status} counts rows from the Delta logs without Spark: after a restart and dozens of commits
+     * (checkpoints, files rewritten by MERGE), its counts must be Spark SQL's.
+     */
+    private static void assertStatusCountsRowsAsSparkDoes(JsonNode tables) throws Exception {
+        Cli.Result status = cli.run(120, "status", "--json");
+        assertThat(status.exitCode()).as("status; see " + cli.log).isZero();
+        JsonNode rows = JSON.readTree(status.stdout()).get("rows");
+        Map<String, Long> counted = new TreeMap<>();
+        for (String table : List.of("bronze.events", "silver.events", "silver.quarantine", "gold.sessions")) {
+            counted.put(table, rows.path(table).asLong(-1));
+        }
+        assertThat(counted).isEqualTo(Map.of("bronze.events", tables.get("bronze_rows").asLong(),
+                "silver.events", tables.get("silver_rows").asLong(), "silver.quarantine", tables.get("quarantined").asLong(),
+                "gold.sessions", tables.get("sessions").asLong()));
     }
 
     /**
@@ -589,6 +607,7 @@ class LocalStackIT {
                      AS browser_events_by_type,
                   (SELECT COUNT(*) - COUNT(DISTINCT event_id) FROM silver.events WHERE anonymous_id = '%1$s') AS browser_duplicate_event_ids,
                   (SELECT COUNT(*) FROM bronze.events) AS bronze_rows,
+                  (SELECT COUNT(*) FROM silver.events) AS silver_rows,
                   (SELECT COUNT(DISTINCT topic, partition, offset) FROM bronze.events) AS bronze_offsets,
                   (SELECT COUNT(*) - COUNT(DISTINCT event_id) FROM bronze.events) AS bronze_extra_copies,
                   (SELECT COUNT(*) - COUNT(DISTINCT event_id) FROM bronze.events WHERE anonymous_id = '%1$s') AS browser_extra_copies,
