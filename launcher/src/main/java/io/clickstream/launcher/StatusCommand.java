@@ -50,7 +50,11 @@ class StatusCommand implements Callable<Integer> {
         status.put("demo_site", Map.of("site_id", StackSettings.DEMO_SITE, "write_key", StackSettings.DEMO_WRITE_KEY));
         status.put("data_dir", s.dataDir().toString());
         if (!noCounts) {
-            status.put("rows", rowCounts(s));
+            DeltaRowCounts.Counts counts = new DeltaRowCounts().all(s.warehouse());
+            status.put("rows", counts.rows());
+            if (!counts.unreadable().isEmpty()) {
+                status.put("unreadable_tables", counts.unreadable());
+            }
         }
         if (json) {
             System.out.println(JSON.writeValueAsString(status));
@@ -72,11 +76,6 @@ class StatusCommand implements Callable<Integer> {
         return out;
     }
 
-    /** Tables found in the warehouse folder (layer/table with a Delta log), counted from their Delta logs. */
-    static Map<String, Long> rowCounts(StackSettings s) {
-        return new DeltaRowCounts().all(s.warehouse());
-    }
-
     @SuppressWarnings("unchecked")
     private static void print(Map<String, Object> status) {
         System.out.println("running        " + status.get("running"));
@@ -96,10 +95,12 @@ class StatusCommand implements Callable<Integer> {
             System.out.println("freshness (s)");
             f.forEach((layer, secs) -> System.out.printf("  %-12s %.1f%n", layer, (Double) secs));
         }
-        Object rows = status.get("rows");
-        if (rows instanceof Map<?, ?> r && !r.isEmpty()) {
+        Map<?, ?> rows = status.get("rows") instanceof Map<?, ?> r ? r : Map.of();
+        Map<?, ?> unreadable = status.get("unreadable_tables") instanceof Map<?, ?> u ? u : Map.of();
+        if (!rows.isEmpty() || !unreadable.isEmpty()) {
             System.out.println("rows");
-            r.forEach((table, n) -> System.out.printf("  %-32s %d%n", table, (Long) n));
+            rows.forEach((table, n) -> System.out.printf("  %-32s %d%n", table, (Long) n));
+            unreadable.forEach((table, why) -> System.out.printf("  %-32s cannot be read: %s%n", table, why));
         }
     }
 }

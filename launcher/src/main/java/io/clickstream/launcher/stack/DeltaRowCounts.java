@@ -17,6 +17,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -30,13 +31,26 @@ public final class DeltaRowCounts {
     private final Configuration hadoop = new Configuration();
     private final Engine engine = DefaultEngine.create(hadoop);
 
-    /** {@code layer.table} → rows, for each {@code warehouse/layer/table} holding a Delta log, in name order. */
-    public Map<String, Long> all(Path warehouse) {
-        Map<String, Long> counts = new LinkedHashMap<>();
+    /**
+     * What {@link #all} found: {@code layer.table} → rows, and the tables that could not be read → why (a table the
+     * pipeline is creating has a log folder but no commit yet), both in name order.
+     */
+    public record Counts(Map<String, Long> rows, Map<String, String> unreadable) {
+    }
+
+    /** Each {@code warehouse/layer/table} holding a Delta log; one table that cannot be read does not hide the others. */
+    public Counts all(Path warehouse) {
+        Map<String, Long> rows = new LinkedHashMap<>();
+        Map<String, String> unreadable = new LinkedHashMap<>();
         for (Path table : tables(warehouse)) {
-            counts.put(table.getParent().getFileName() + "." + table.getFileName(), rows(table));
+            String name = table.getParent().getFileName() + "." + table.getFileName();
+            try {
+                rows.put(name, rows(table));
+            } catch (RuntimeException e) {
+                unreadable.put(name, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            }
         }
-        return counts;
+        return new Counts(rows, unreadable);
     }
 
     /** Rows in the table's latest version. */
@@ -77,7 +91,7 @@ public final class DeltaRowCounts {
 
     private static Iterable<Path> tables(Path warehouse) {
         if (!Files.isDirectory(warehouse)) {
-            return java.util.List.of();
+            return List.of();
         }
         try (Stream<Path> layers = Files.list(warehouse)) {
             return layers.filter(Files::isDirectory).sorted().flatMap(DeltaRowCounts::tablesOf).toList();
