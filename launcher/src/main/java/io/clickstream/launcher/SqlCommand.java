@@ -26,11 +26,7 @@ class SqlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        return run(options.settings(), json, query);
-    }
-
-    /** Runs the spark-apps SQL entry against this stack's tables, its output on this process's own. */
-    static int run(StackSettings s, boolean json, String query) throws IOException, InterruptedException {
+        StackSettings s = options.settings();
         Artifacts artifacts = new Artifacts(s.home());
         if (!artifacts.missing().isEmpty()) {
             throw new StackException("not built yet: " + artifacts.missing() + "; run ./mvnw install -DskipTests");
