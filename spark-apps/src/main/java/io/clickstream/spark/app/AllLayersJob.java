@@ -6,8 +6,12 @@ import io.clickstream.spark.gold.GoldStream;
 import io.clickstream.spark.gold.GoldTables;
 import io.clickstream.spark.silver.SilverStream;
 import io.clickstream.spark.silver.SilverTables;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.apache.spark.sql.streaming.Trigger;
 
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -17,24 +21,55 @@ import java.util.stream.Stream;
  * lifetime tables follow silver in a third query on a slower trigger ({@link GoldStream#startPeriodic}).
  */
 public final class AllLayersJob {
+    private static final Duration FIRST_BATCH_WAIT = Duration.ofMinutes(3);
+
     private AllLayersJob() {
     }
 
     public static void main(String[] args) {
         new StreamingApp("all-layers", "Runs bronze, silver and gold in one driver (local mode).",
                 (spark, config, metrics) -> {
-                    // Every table first: each layer's stream reads the table the previous one writes.
-                    BronzeTable.ensure(spark, config);
+                    // Bronze first: it keeps what the gateway acknowledged while a cold driver creates the other
+                    // tables (half a minute on two cores). Those come before the streams that read and write them.
+                    StreamingQuery bronze = BronzeStream.start(spark, config, metrics);
                     GoldTables.ensure(spark, config);
-                    return List.of(BronzeStream.start(spark, config, metrics),
-                            // Named like the silver query of the per-layer jobs: it reads bronze the same way, so the
-                            // dashboards and alerts that watch silver's input need no second name.
-                            SilverStream.start(spark, config, SilverStream.QUERY_NAME,
-                                    Trigger.ProcessingTime(config.silverTrigger().toMillis()),
-                                    new SilverGoldBatchWriter(config, metrics)),
-                            GoldStream.startPeriodic(spark, config, metrics));
+                    // Named like the silver query of the per-layer jobs: it reads bronze the same way, so the
+                    // dashboards and alerts that watch silver's input need no second name.
+                    StreamingQuery silverAndGold = SilverStream.start(spark, config, SilverStream.QUERY_NAME,
+                            Trigger.ProcessingTime(config.silverTrigger().toMillis()),
+                            new SilverGoldBatchWriter(config, metrics));
+                    // A cold driver's first batches compile most of the code they run, a minute or more on two cores.
+                    // The hour, day and lifetime tables wait for silver + gold's first batch rather than slow it down.
+                    awaitFirstBatch(silverAndGold, bronze, FIRST_BATCH_WAIT);
+                    if (!silverAndGold.isActive()) {
+                        return List.of(bronze, silverAndGold); // failed, or stopped by a signal: nothing more to start
+                    }
+                    return List.of(bronze, silverAndGold, GoldStream.startPeriodic(spark, config, metrics));
                 },
                 config -> Stream.of(BronzeTable.maintained(config), SilverTables.maintained(config),
                         GoldTables.maintained(config)).flatMap(List::stream).toList()).main(args);
+    }
+
+    /**
+     * Until {@code query} has finished a batch that read rows, or it and {@code upstream} both found nothing to read,
+     * or it stopped, or {@code limit} has passed. An idle {@code query} alone does not count: after a restart, silver's
+     * first trigger finds no new bronze rows long before bronze's first batch has committed.
+     */
+    static void awaitFirstBatch(StreamingQuery query, StreamingQuery upstream, Duration limit)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (query.isActive() && !readRows(query) && !(idle(query) && idle(upstream))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+    }
+
+    private static boolean readRows(StreamingQuery query) {
+        return Arrays.stream(query.recentProgress()).anyMatch(p -> p.numInputRows() > 0);
+    }
+
+    private static boolean idle(StreamingQuery query) {
+        StreamingQueryProgress last = query.lastProgress();
+        return last != null && last.numInputRows() == 0;
     }
 }

@@ -11,5 +11,6 @@ import java.util.concurrent.TimeoutException;
 /** Starts the streaming queries of one or more layers. */
 @FunctionalInterface
 public interface Layers {
-    List<StreamingQuery> start(SparkSession spark, PipelineConfig config, PipelineMetrics metrics) throws TimeoutException;
+    List<StreamingQuery> start(SparkSession spark, PipelineConfig config, PipelineMetrics metrics)
+            throws TimeoutException, InterruptedException;
 }

@@ -65,8 +65,13 @@ public final class GoldTables {
 
     public static void ensure(SparkSession spark, PipelineConfig config) {
         SilverTables.ensure(spark, config);
+        DeltaTables.once(spark, LAYER + " " + path(config, SESSIONS), () -> ensureOnce(spark, config));
+    }
+
+    private static void ensureOnce(SparkSession spark, PipelineConfig config) {
         createTables(spark, config);
-        // Every gold table is rewritten by MERGEs (or appended to) every few seconds, a few kilobytes at a time.
+        // Every gold table is rewritten by MERGEs (or appended to) every few seconds, a few kilobytes at a time. New
+        // tables are created compacting; these catch tables an older version created without the property.
         for (GoldRollup r : rollups(config)) {
             DeltaTables.compactAutomatically(spark, path(config, r.table()));
             if (!r.distinctMembers().isEmpty()) {
@@ -98,23 +103,27 @@ public final class GoldTables {
         for (GoldRollup r : rollups(config)) {
             Dataset<Row> empty = r.aggregate(r.relevant(emptySource(spark, config, r.source())));
             if (r.maintenance() == GoldRollup.Maintenance.RECOMPUTE) {
-                DeltaTables.ensure(spark, LAYER, r.table(), path(config, r.table()), empty.schema());
+                DeltaTables.ensure(spark, LAYER, r.table(), path(config, r.table()), empty.schema(),
+                        DeltaTables.AUTO_COMPACTED);
                 continue;
             }
-            DeltaTables.ensure(spark, LAYER, r.table(), path(config, r.table()), BatchStamp.addTo(empty.schema()));
+            DeltaTables.ensure(spark, LAYER, r.table(), path(config, r.table()), BatchStamp.addTo(empty.schema()),
+                    DeltaTables.AUTO_COMPACTED);
             if (!r.distinctMembers().isEmpty()) {
                 StructType seen = new StructType();
                 for (String k : r.mergeKeys()) {
                     seen = seen.add(empty.schema().apply(k));
                 }
                 seen = seen.add("counted_as", DataTypes.StringType).add("member", DataTypes.StringType);
-                DeltaTables.ensureAt(spark, seenPath(config, r.table()), seen, Arrays.asList(r.mergeKeys()).contains("event_date") ? new String[] {"event_date"} : new String[0]);
+                DeltaTables.ensureAt(spark, seenPath(config, r.table()), seen, DeltaTables.AUTO_COMPACTED,
+                        Arrays.asList(r.mergeKeys()).contains("event_date") ? new String[] {"event_date"} : new String[0]);
             }
         }
         // Partitioned by is_live: the live sessions, which every batch reads, are a small partition of their own.
-        DeltaTables.ensure(spark, LAYER, SESSIONS, path(config, SESSIONS), SessionRows.TABLE_SCHEMA, "is_live");
+        DeltaTables.ensure(spark, LAYER, SESSIONS, path(config, SESSIONS), SessionRows.TABLE_SCHEMA,
+                DeltaTables.AUTO_COMPACTED, "is_live");
         Dataset<Row> noSessions = spark.createDataFrame(List.of(), SessionRows.TABLE_SCHEMA);
         DeltaTables.ensure(spark, LAYER, Funnel.TABLE, path(config, Funnel.TABLE),
-                BatchStamp.addTo(Funnel.aggregate(noSessions, config.funnelWindow()).schema()));
+                BatchStamp.addTo(Funnel.aggregate(noSessions, config.funnelWindow()).schema()), DeltaTables.AUTO_COMPACTED);
     }
 }

@@ -25,6 +25,10 @@ public final class SilverTables {
     }
 
     public static void ensure(SparkSession spark, PipelineConfig config) {
+        DeltaTables.once(spark, LAYER + " " + path(config, EVENTS), () -> ensureOnce(spark, config));
+    }
+
+    private static void ensureOnce(SparkSession spark, PipelineConfig config) {
         Dataset<Row> checked = SilverTransform.check(
                 spark.createDataFrame(List.of(), BronzeTable.schema(spark)), config);
         Dataset<Row> events = SilverTransform.enrich(checked);

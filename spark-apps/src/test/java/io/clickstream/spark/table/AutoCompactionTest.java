@@ -63,6 +63,8 @@ class AutoCompactionTest {
         GoldTables.ensure(spark, config);
         for (String gold : List.of("sessions", "funnel", "page_metrics_1m", "daily_active_users", "_seen/daily_active_users")) {
             assertThat(properties(GoldTables.path(config, gold))).as(gold).containsEntry(DeltaTables.AUTO_COMPACT, "true");
+            // Created with the property: one commit, not a create and then an ALTER.
+            assertThat(DeltaTable.forPath(spark, GoldTables.path(config, gold)).history().count()).as(gold).isEqualTo(1);
         }
         // Their batches are large enough, and compacting them in the stream's thread stalls it (see the README).
         assertThat(properties(BronzeTable.path(config))).doesNotContainKey(DeltaTables.AUTO_COMPACT);
