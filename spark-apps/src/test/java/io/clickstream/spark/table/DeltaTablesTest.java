@@ -40,4 +40,23 @@ class DeltaTablesTest {
         assertThat(DeltaTable.forPath(spark, path).toDF().where("id = 'b'").head().<Row>getList(2).get(0).getInt(0))
                 .isEqualTo(3);
     }
+
+    /**
+     * The tables the jobs create checkpoint their log every 100 commits: with Delta's 10, the nine tables one silver +
+     * gold batch commits to all wrote their checkpoint in the same batch (see {@code SparkSessions}).
+     */
+    @Test
+    void aNewTableWritesNoCheckpointAtItsTenthCommit(@TempDir Path dir) {
+        String path = dir.resolve("t").toString();
+        DeltaTables.ensureAt(spark, path, new StructType().add("n", DataTypes.LongType));
+        for (long commit = 1; commit <= 11; commit++) {
+            spark.range(commit, commit + 1).toDF("n").write().format("delta").mode("append").save(path);
+        }
+
+        assertThat(DeltaTable.forPath(spark, path).history().count()).isEqualTo(12);
+        assertThat(dir.resolve("t/_delta_log/00000000000000000010.checkpoint.parquet")).doesNotExist();
+        assertThat(DeltaTable.forPath(spark, path).detail().select("properties").head().<String, String>getJavaMap(0))
+                .containsEntry("delta.checkpointInterval", "100");
+        assertThat(DeltaTable.forPath(spark, path).toDF().count()).isEqualTo(11);
+    }
 }
