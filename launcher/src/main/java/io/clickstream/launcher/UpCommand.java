@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 @Command(name = "up", mixinStandardHelpOptions = true, description = "Start Kafka, the gateway, the Spark pipeline and (if installed) Prometheus. "
-        + "Ctrl-C stops everything; running up again resumes from the checkpoints.")
+        + "Ctrl-C stops everything (with --detach: while it is still starting); running up again resumes from the checkpoints.")
 class UpCommand implements Callable<Integer> {
     @Mixin
     StackOptions options;
@@ -23,10 +23,16 @@ class UpCommand implements Callable<Integer> {
         StackSettings s = options.settings();
         LocalStack stack = new LocalStack(s, System.out);
         Thread stopper = new Thread(stack::stop, "clickstream-stop");
-        if (!detach) {
-            Runtime.getRuntime().addShutdownHook(stopper);
-        }
+        // Ctrl-C while the stack is starting stops what was started, detached or not; a detached stack, once up, runs on.
+        Runtime.getRuntime().addShutdownHook(stopper);
         StackState state = stack.start(detach);
+        if (detach) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopper);
+            } catch (IllegalStateException shuttingDown) {
+                return 130; // Ctrl-C came as the start finished: the hook stops the stack
+            }
+        }
         printUrls(s, state);
         if (detach) {
             System.out.println("\nrunning in the background; stop it with ./clickstream down");

@@ -30,6 +30,8 @@ public final class LocalStack {
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private KafkaBroker kafka;
     private StackState state;
+    /** Set by {@link #stop}: a start still in progress (Ctrl-C during up) launches nothing more. */
+    private volatile boolean stopped;
 
     public LocalStack(StackSettings settings, PrintStream out) {
         this.settings = settings;
@@ -51,10 +53,7 @@ public final class LocalStack {
         state = StackState.starting(settings, detached);
         try {
             out.println("starting Kafka on " + settings.kafkaBootstrap() + " ...");
-            kafka = KafkaBroker.builder().dataDir(settings.kafkaDir()).port(settings.kafkaPort())
-                    .controllerPort(settings.kafkaPort() + 1).tiedToParent(!detached).stopHook(false).start();
-            state.pids().put("kafka", kafka.pid());
-            state.write(settings.stateFile());
+            startKafka(detached);
 
             out.println("starting the gateway on " + settings.gatewayUrl() + " ...");
             Process gateway = launch("gateway", artifacts.gatewayCommand(settings, GATEWAY_JAVA_OPTS), GATEWAY_ENV);
@@ -69,8 +68,23 @@ public final class LocalStack {
             }
             return state;
         } catch (RuntimeException e) {
+            boolean interrupted = stopped; // Ctrl-C: the shutdown hook stopped the stack under this start
             stop();
-            throw e;
+            throw interrupted ? new StackException("interrupted while starting; stopped what had started") : e;
+        }
+    }
+
+    private synchronized void startKafka(boolean detached) {
+        requireNotStopped("Kafka");
+        kafka = KafkaBroker.builder().dataDir(settings.kafkaDir()).port(settings.kafkaPort())
+                .controllerPort(settings.kafkaPort() + 1).tiedToParent(!detached).stopHook(false).start();
+        state.pids().put("kafka", kafka.pid());
+        state.write(settings.stateFile());
+    }
+
+    private void requireNotStopped(String component) {
+        if (stopped) {
+            throw new StackException("stopped while starting; " + component + " was not started");
         }
     }
 
@@ -148,6 +162,7 @@ public final class LocalStack {
 
     /** Stops what this launcher started, in reverse order. */
     public synchronized void stop() {
+        stopped = true;
         List<String> names = new ArrayList<>(processes.keySet());
         java.util.Collections.reverse(names);
         for (String name : names) {
@@ -201,7 +216,8 @@ public final class LocalStack {
         };
     }
 
-    private Process launch(String name, List<String> command, Map<String, String> env) {
+    private synchronized Process launch(String name, List<String> command, Map<String, String> env) {
+        requireNotStopped(name);
         try {
             Files.createDirectories(settings.logsDir());
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)

@@ -11,12 +11,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,13 +57,11 @@ class LocalStackIT {
 
     @BeforeAll
     static void up() throws Exception {
-        work = HOME.resolve("launcher/target/e2e");
-        deleteRecursively(work);
-        Files.createDirectories(work);
-        int gateway = freePort();
-        int kafka = freePortPair();
-        int sparkMetrics = freePort();
-        int prometheusPort = freePort();
+        work = WorkDir.fresh(HOME.resolve("launcher/target/e2e"));
+        int gateway = Ports.free();
+        int kafka = Ports.freePair();
+        int sparkMetrics = Ports.free();
+        int prometheusPort = Ports.free();
         gatewayUrl = "http://127.0.0.1:" + gateway;
         prometheus = new PrometheusApi("http://127.0.0.1:" + prometheusPort);
         cli = new Cli(HOME, work.resolve("data"), List.of("--data-dir", work.resolve("data").toString(),
@@ -661,32 +657,5 @@ class LocalStackIT {
             }
         }
         return rows;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** A port whose successor is free too (Kafka's controller takes port + 1). */
-    private static int freePortPair() throws IOException {
-        for (int i = 0; i < 50; i++) {
-            int p = freePort();
-            try (ServerSocket next = new ServerSocket(p + 1, 1, java.net.InetAddress.getLoopbackAddress())) {
-                return p;
-            } catch (IOException taken) {
-                // try another
-            }
-        }
-        throw new IOException("no free port pair");
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
     }
 }
