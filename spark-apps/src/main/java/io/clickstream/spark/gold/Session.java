@@ -5,10 +5,12 @@ import io.clickstream.contract.EventType;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 
@@ -48,11 +50,26 @@ public final class Session implements Serializable {
     public long exitMs;
     /** How far down the funnel the session got, by event time. */
     public FunnelProgress funnel = new FunnelProgress();
-    /** Each page visited and the event time of its first visit: the session's pages in event-time order. */
+    /**
+     * Pages, products and categories a session lists at most: a crawler's thousands of pages must not grow one row,
+     * rewritten every batch while the session is live, without bound. Sessions of people stay far below it.
+     */
+    static final int MAX_LISTED = 1_000;
+    /** The order of {@link #pages()}: by first visit in event time, same-millisecond pages by page. */
+    private static final Comparator<Map.Entry<String, Long>> PAGE_ORDER =
+            Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey());
+
+    /**
+     * Each page visited and the event time of its first visit: the session's pages in event-time order. At most
+     * {@link #MAX_LISTED}, the first ones ({@link #visit}).
+     */
     public final Map<String, Long> pageFirstMs = new HashMap<>();
-    /** Sorted, so that they do not depend on the order in which the events arrive. */
-    public final Set<String> products = new TreeSet<>();
-    public final Set<String> categories = new TreeSet<>();
+    /**
+     * Sorted, so that they do not depend on the order in which the events arrive; at most {@link #MAX_LISTED} each,
+     * the first in that order.
+     */
+    public final TreeSet<String> products = new TreeSet<>();
+    public final TreeSet<String> categories = new TreeSet<>();
     public boolean live = true;
 
     /** A session starts with its first event; its key is derived from that event, so it never changes. */
@@ -78,7 +95,7 @@ public final class Session implements Serializable {
         endMs = Math.max(endMs, t);
         String page = e.pagePath();
         if (page != null) {
-            pageFirstMs.merge(page, t, Math::min);
+            visit(page, t);
             // The first and last page in event time, whatever order the events arrive in (same-millisecond
             // events by page, so that the choice does not depend on it either).
             if (landingPage == null || t < landingMs || (t == landingMs && page.compareTo(landingPage) < 0)) {
@@ -102,8 +119,8 @@ public final class Session implements Serializable {
             case PRODUCT_VIEW -> {
                 productViews++;
                 funnel.add(STEP_PRODUCT_VIEW, e.eventTimeMs());
-                products.addAll(e.skus());
-                e.categories().stream().filter(c -> c != null).forEach(categories::add);
+                addListed(products, e.skus());
+                addListed(categories, e.categories());
             }
             case ADD_TO_CART -> {
                 addToCarts++;
@@ -125,12 +142,38 @@ public final class Session implements Serializable {
         }
     }
 
+    /**
+     * {@code page} visited at {@code timeMs}. Past {@link #MAX_LISTED} pages, the session keeps the first ones by first
+     * visit: the same pages whatever order the events arrive in, since a page's first visit only moves earlier.
+     */
+    void visit(String page, long timeMs) {
+        Long first = pageFirstMs.get(page);
+        if (first != null) {
+            pageFirstMs.put(page, Math.min(first, timeMs));
+            return;
+        }
+        if (pageFirstMs.size() >= MAX_LISTED) {
+            Map.Entry<String, Long> last = Collections.max(pageFirstMs.entrySet(), PAGE_ORDER);
+            if (PAGE_ORDER.compare(Map.entry(page, timeMs), last) > 0) {
+                return;
+            }
+            pageFirstMs.remove(last.getKey());
+        }
+        pageFirstMs.put(page, timeMs);
+    }
+
+    /** Adds to a sorted list of at most {@link #MAX_LISTED}, keeping the first ones: again independent of arrival. */
+    static void addListed(TreeSet<String> listed, Collection<String> values) {
+        for (String v : values) {
+            if (v != null && listed.add(v) && listed.size() > MAX_LISTED) {
+                listed.pollLast();
+            }
+        }
+    }
+
     /** The pages visited, by the event time of their first visit (same-millisecond pages by page). */
     public List<String> pages() {
-        return pageFirstMs.entrySet().stream()
-                .sorted(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
-                .map(Map.Entry::getKey)
-                .toList();
+        return pageFirstMs.entrySet().stream().sorted(PAGE_ORDER).map(Map.Entry::getKey).toList();
     }
 
     public int funnelStep() {

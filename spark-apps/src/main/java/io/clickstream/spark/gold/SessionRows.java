@@ -108,8 +108,8 @@ public final class SessionRows {
         s.userIdMs = timeOr(row, "user_id_at", s.endMs);
         s.funnel = funnel(row, s.startMs);
         restorePages(row, s);
-        s.products.addAll(strings(row, row.fieldIndex("products_viewed")));
-        s.categories.addAll(strings(row, row.fieldIndex("categories_viewed")));
+        Session.addListed(s.products, strings(row, row.fieldIndex("products_viewed")));
+        Session.addListed(s.categories, strings(row, row.fieldIndex("categories_viewed")));
         s.live = true;
         Sessionizer.VisitorState visitor = new Sessionizer.VisitorState();
         visitor.open = s;
@@ -132,7 +132,7 @@ public final class SessionRows {
         int times = row.fieldIndex("pages_first_at");
         List<Timestamp> firstVisits = row.isNullAt(times) ? null : row.getList(times);
         for (int i = 0; i < pages.size(); i++) {
-            s.pageFirstMs.put(pages.get(i), firstVisits == null ? s.startMs : firstVisits.get(i).getTime());
+            s.visit(pages.get(i), firstVisits == null ? s.startMs : firstVisits.get(i).getTime());
         }
     }
 

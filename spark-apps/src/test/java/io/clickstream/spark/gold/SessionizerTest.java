@@ -5,7 +5,11 @@ import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -173,6 +177,41 @@ class SessionizerTest {
         sessionizer.apply("shop", "v", stored, List.of(viewed("e1", 1 * MIN, "sku-1", "hats"), viewed("e3", 3 * MIN, "sku-5", "bags")));
         assertThat(stored.open.products).containsExactly("sku-1", "sku-5", "sku-9");
         assertThat(stored.open.categories).containsExactly("bags", "hats", "shoes");
+    }
+
+    /**
+     * A crawler's session lists its first 1,000 pages, products and categories: the same ones whatever order the
+     * events arrive in, and across stored batches.
+     */
+    @Test
+    void aSessionListsAtMostTheFirstThousandPagesProductsAndCategories() {
+        int n = Session.MAX_LISTED + 200;
+        List<SessionEvent> events = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            events.add(new SessionEvent("e" + i, "product_view", i * 1_000L, null, String.format("/p/%05d", i), null,
+                    List.of(String.format("sku-%05d", i)), List.of(String.format("c-%05d", i))));
+        }
+        Collections.shuffle(events, new Random(7));
+        Sessionizer.VisitorState state = new Sessionizer.VisitorState();
+        sessionizer.apply("shop", "bot", state, events.subList(0, n / 2));
+        Sessionizer.VisitorState stored = SessionRows.toVisitor(stored(state.open));
+        sessionizer.apply("shop", "bot", stored, events.subList(n / 2, n));
+
+        List<String> firstPages = IntStream.range(0, Session.MAX_LISTED).mapToObj(i -> String.format("/p/%05d", i)).toList();
+        assertThat(stored.open.events).isEqualTo(n);
+        assertThat(stored.open.pages()).isEqualTo(firstPages);
+        assertThat(stored.open.products).hasSize(Session.MAX_LISTED).first().isEqualTo("sku-00000");
+        assertThat(stored.open.products.last()).isEqualTo(String.format("sku-%05d", Session.MAX_LISTED - 1));
+        assertThat(stored.open.categories.last()).isEqualTo(String.format("c-%05d", Session.MAX_LISTED - 1));
+        assertThat(stored.open.exitPage).isEqualTo(String.format("/p/%05d", n - 1));
+        Row row = SessionRows.toRow("shop", "bot", stored.open, 30 * MIN, 0);
+        assertThat(row.<Long>getAs(SessionRows.SCHEMA.fieldIndex("unique_pages"))).isEqualTo(Session.MAX_LISTED);
+
+        // A late event makes a page left out the first one visited: it comes in, the last listed goes.
+        Sessionizer.VisitorState late = SessionRows.toVisitor(stored(stored.open));
+        sessionizer.apply("shop", "bot", late, List.of(ev("late", "page_view", -1_000L, "/p/01100")));
+        assertThat(late.open.pages()).hasSize(Session.MAX_LISTED).startsWith("/p/01100", "/p/00000")
+                .endsWith(String.format("/p/%05d", Session.MAX_LISTED - 2));
     }
 
     private static SessionEvent viewed(String id, long atMs, String sku, String category) {
