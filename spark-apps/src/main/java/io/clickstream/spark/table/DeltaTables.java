@@ -57,7 +57,7 @@ public final class DeltaTables {
                 .location(wanted)
                 .addColumns(schema)
                 .partitionedBy(partitionColumns);
-        create(builder, properties);
+        create(spark, builder, wanted, properties);
         ENSURED.add(memo);
     }
 
@@ -75,8 +75,8 @@ public final class DeltaTables {
         }
         String wanted = qualified(spark, location);
         requireColumns(spark, wanted, wanted, schema);
-        create(DeltaTable.createIfNotExists(spark).location(wanted).addColumns(schema).partitionedBy(partitionColumns),
-                properties);
+        create(spark, DeltaTable.createIfNotExists(spark).location(wanted).addColumns(schema).partitionedBy(partitionColumns),
+                wanted, properties);
         ENSURED.add(memo);
     }
 
@@ -94,10 +94,15 @@ public final class DeltaTables {
 
     /**
      * Creates the table, if absent, with {@code properties}: one commit. Setting them later with an ALTER took a cold
-     * driver ~2 s per table. An existing table keeps its properties (see {@link #compactAutomatically}).
+     * driver ~2 s per table. An existing table keeps its properties (see {@link #compactAutomatically}), and is
+     * registered without any: Delta refuses a create naming properties other than exactly the table's own, and a
+     * table also holds those the session's defaults gave it ({@code SparkSessions}).
      */
-    private static void create(DeltaTableBuilder builder, Map<String, String> properties) {
-        properties.forEach(builder::property);
+    private static void create(SparkSession spark, DeltaTableBuilder builder, String location,
+                               Map<String, String> properties) {
+        if (!DeltaTable.isDeltaTable(spark, location)) {
+            properties.forEach(builder::property);
+        }
         builder.execute();
     }
 

@@ -59,4 +59,26 @@ class DeltaTablesTest {
                 .containsEntry("delta.checkpointInterval", "100");
         assertThat(DeltaTable.forPath(spark, path).toDF().count()).isEqualTo(11);
     }
+
+    /**
+     * A driver started again finds its tables on disk but not in its catalog: each is registered again as it is, with
+     * the properties it was created with and those the session's defaults added.
+     */
+    @Test
+    void aTableCreatedByAnEarlierDriverIsRegisteredAgain(@TempDir Path dir) {
+        String path = dir.resolve("t").toString();
+        StructType schema = new StructType().add("n", DataTypes.LongType);
+        DeltaTables.ensure(spark, "restart_test", "t", path, schema, DeltaTables.AUTO_COMPACTED);
+        spark.range(3).toDF("n").write().format("delta").mode("append").save(path);
+
+        SparkSession next = spark.newSession();
+        next.sql("DROP TABLE restart_test.t"); // the name only: a new driver's catalog starts empty
+        DeltaTables.ensure(next, "restart_test", "t", path, schema, DeltaTables.AUTO_COMPACTED);
+        DeltaTables.ensureAt(next, path, schema, DeltaTables.AUTO_COMPACTED);
+
+        assertThat(next.table("restart_test.t").count()).isEqualTo(3);
+        assertThat(DeltaTable.forPath(next, path).detail().select("properties").head().<String, String>getJavaMap(0))
+                .containsEntry("delta.autoOptimize.autoCompact", "true")
+                .containsEntry("delta.checkpointInterval", "100");
+    }
 }
