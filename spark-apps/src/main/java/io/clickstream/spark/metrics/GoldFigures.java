@@ -1,14 +1,19 @@
 package io.clickstream.spark.metrics;
 
 import io.clickstream.spark.config.PipelineConfig;
+import io.clickstream.spark.gold.Funnel;
 import io.clickstream.spark.gold.GoldTables;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,11 +27,14 @@ import static org.apache.spark.sql.functions.max;
  * window, and the top 10 pages (a bounded label set). "Last complete" looks back one hour from the newest window.
  */
 public final class GoldFigures implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GoldFigures.class);
+    private static final Duration PERIOD = Duration.ofSeconds(30);
     private static final Duration LOOKBACK = Duration.ofHours(1);
     private static final String[] STEPS = {"viewed", "viewed_product", "added_to_cart", "started_checkout", "purchased"};
     private final SparkSession spark;
     private final PipelineConfig config;
     private final PrometheusMetrics metrics;
+    private final Set<String> failing = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "clickstream-gold-figures");
         t.setDaemon(true);
@@ -44,67 +52,114 @@ public final class GoldFigures implements AutoCloseable {
         if (!(app.equals("gold") || app.equals("all-layers"))) {
             return null;
         }
-        GoldFigures f = new GoldFigures(spark, config, metrics);
-        f.timer.scheduleWithFixedDelay(f::refreshQuietly, 30, 30, TimeUnit.SECONDS);
-        return f;
+        return new GoldFigures(spark, config, metrics).every(PERIOD);
     }
 
-    private void refreshQuietly() {
-        try {
-            refresh();
-        } catch (RuntimeException e) {
-            // Tables may not exist yet or be mid-commit; the next round will do.
-        }
+    /** Refreshes the figures every {@code period}, the first time one period from now. */
+    public GoldFigures every(Duration period) {
+        timer.scheduleWithFixedDelay(this::refresh, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
     }
 
+    /**
+     * Refreshes each figure on its own: a table that does not exist yet (a slow first batch) leaves only its figures
+     * unset. Nothing may escape to the timer, which would never run the task again: Spark throws the checked
+     * {@code AnalysisException} (missing table) without declaring it.
+     */
     public void refresh() {
-        Dataset<Row> pages = table("page_metrics_1m");
-        Row newestMinute = pages.agg(max("window_start")).head();
-        if (!newestMinute.isNullAt(0)) {
-            // the newest minute is still filling: report the one before it
-            Dataset<Row> lastComplete = before(pages, newestMinute.getTimestamp(0));
-            Row minute = lastComplete.agg(max("window_start")).head();
-            if (minute.isNullAt(0)) {
-                // only the first minute so far: nothing complete yet, which is zero rather than no series
-                metrics.business.labelValues("page_views_last_minute").set(0);
-            } else {
-                Dataset<Row> inMinute = lastComplete.where(col("window_start").equalTo(minute.getTimestamp(0)));
-                metrics.business.labelValues("page_views_last_minute").set(sum(inMinute, "page_views"));
-                List<Row> top = inMinute.groupBy("page_path").sum("page_views")
-                        .orderBy(col("sum(page_views)").desc()).limit(10).collectAsList();
-                metrics.topPages.clear();
-                for (int i = 0; i < top.size(); i++) {
-                    metrics.topPages.labelValues(Integer.toString(i + 1), top.get(i).getString(0)).set(top.get(i).getLong(1));
-                }
+        refresh("page views", this::pageViews);
+        refresh("active visitors", this::activeVisitors);
+        refresh("live sessions", this::liveSessions);
+        refresh("revenue", this::revenue);
+        refresh("funnel", this::funnel);
+    }
+
+    private void refresh(String figure, Runnable read) {
+        try {
+            read.run();
+            failing.remove(figure);
+        } catch (Exception e) {
+            // Said once per figure until it works again: a table the first gold batch has not created yet is normal.
+            if (failing.add(figure)) {
+                LOG.warn("Gold figure '{}' not refreshed yet (retried every round): {}", figure, firstLine(e));
             }
         }
+    }
+
+    private void pageViews() {
+        Dataset<Row> pages = table("page_metrics_1m");
+        Row newestMinute = pages.agg(max("window_start")).head();
+        if (newestMinute.isNullAt(0)) {
+            return;
+        }
+        // the newest minute is still filling: report the one before it
+        Dataset<Row> lastComplete = before(pages, newestMinute.getTimestamp(0));
+        Row minute = lastComplete.agg(max("window_start")).head();
+        if (minute.isNullAt(0)) {
+            // only the first minute so far: nothing complete yet, which is zero rather than no series
+            business("page_views_last_minute", 0);
+            return;
+        }
+        Dataset<Row> inMinute = lastComplete.where(col("window_start").equalTo(minute.getTimestamp(0)));
+        business("page_views_last_minute", sum(inMinute, "page_views"));
+        List<Row> top = inMinute.groupBy("page_path").sum("page_views")
+                .orderBy(col("sum(page_views)").desc()).limit(10).collectAsList();
+        metrics.topPages.clear();
+        for (int i = 0; i < top.size(); i++) {
+            metrics.topPages.labelValues(Integer.toString(i + 1), top.get(i).getString(0)).set(top.get(i).getLong(1));
+        }
+    }
+
+    private void activeVisitors() {
         Dataset<Row> dau = table("daily_active_users");
         Row day = dau.agg(max("event_date")).head();
         if (!day.isNullAt(0)) {
-            metrics.business.labelValues("active_visitors_today")
-                    .set(sum(dau.where(col("event_date").equalTo(day.getDate(0))), "active_visitors"));
+            business("active_visitors_today", sum(dau.where(col("event_date").equalTo(day.getDate(0))), "active_visitors"));
         }
-        metrics.business.labelValues("live_sessions").set(table("sessions").where("is_live").count());
+    }
+
+    private void liveSessions() {
+        business("live_sessions", table(GoldTables.SESSIONS).where("is_live").count());
+    }
+
+    private void revenue() {
         Dataset<Row> revenue = table("revenue_5m");
-        Row newestRevenue = revenue.agg(max("window_start")).head();
-        if (!newestRevenue.isNullAt(0)) {
-            Dataset<Row> before = before(revenue, newestRevenue.getTimestamp(0));
-            Row w = before.agg(max("window_start")).head();
-            if (w.isNullAt(0)) {
-                metrics.business.labelValues("revenue_last_5m").set(0);
-            } else {
-                metrics.business.labelValues("revenue_last_5m")
-                        .set(sum(before.where(col("window_start").equalTo(w.getTimestamp(0))), "revenue"));
+        Row newest = revenue.agg(max("window_start")).head();
+        if (newest.isNullAt(0)) {
+            return;
+        }
+        Dataset<Row> before = before(revenue, newest.getTimestamp(0));
+        Row w = before.agg(max("window_start")).head();
+        business("revenue_last_5m", w.isNullAt(0) ? 0 : sum(before.where(col("window_start").equalTo(w.getTimestamp(0))), "revenue"));
+    }
+
+    private void funnel() {
+        Dataset<Row> funnel = table(Funnel.TABLE);
+        Row newest = funnel.agg(max("window_start")).head();
+        if (!newest.isNullAt(0)) {
+            Dataset<Row> current = funnel.where(col("window_start").equalTo(newest.getTimestamp(0)));
+            double[] sessions = new double[STEPS.length];
+            for (int i = 0; i < STEPS.length; i++) {
+                sessions[i] = sum(current, STEPS[i]);
+            }
+            for (int i = 0; i < STEPS.length; i++) {
+                metrics.funnelStep.labelValues(STEPS[i]).set(sessions[i]);
             }
         }
-        Dataset<Row> funnel = table("funnel");
-        Row newestFunnel = funnel.agg(max("window_start")).head();
-        if (!newestFunnel.isNullAt(0)) {
-            Dataset<Row> current = funnel.where(col("window_start").equalTo(newestFunnel.getTimestamp(0)));
-            for (String step : STEPS) {
-                metrics.funnelStep.labelValues(step).set(sum(current, step));
-            }
-        }
+    }
+
+    /**
+     * Takes the value read, not an expression: {@code labelValues} creates its series at 0, so a read that fails after
+     * it would show a 0 that gold never said.
+     */
+    private void business(String figure, double value) {
+        metrics.business.labelValues(figure).set(value);
+    }
+
+    private static String firstLine(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return e.getClass().getSimpleName() + ": " + (nl < 0 ? m : m.substring(0, nl));
     }
 
     /**
