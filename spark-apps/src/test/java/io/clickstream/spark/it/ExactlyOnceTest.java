@@ -25,6 +25,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -81,7 +82,9 @@ class ExactlyOnceTest {
                     // compaction and vacuum run beside the streams, and are killed with them
                     "maintenance.interval=3 seconds",
                     "metrics.port=0", ""));
-            Path log = dir.resolve("pipeline.log");
+            // kept under target/ so that a failed build still has it
+            Path log = Path.of(System.getProperty("clickstream.test.classpath.file")).resolveSibling("exactly-once-pipeline.log");
+            Files.deleteIfExists(log);
             Random random = new Random(42);
 
             for (int kill = 0; kill < KILLS; kill++) {
@@ -89,7 +92,7 @@ class ExactlyOnceTest {
                 PipelineProcess p = PipelineProcess.start("io.clickstream.spark.app.AllLayersJob", configFile, log);
                 awaitTrue(() -> rows(BronzeTable.path(config)) > before || !p.isAlive(), 120, log);
                 if (!p.isAlive()) {
-                    throw new AssertionError("the pipeline exited with " + p.exitCode() + ":\n" + tail(Files.readString(log), 4000));
+                    throw new AssertionError("the pipeline exited with " + p.exitCode() + "; " + report(log));
                 }
                 Thread.sleep(1000 + random.nextInt(4000));
                 p.kill();
@@ -194,11 +197,15 @@ class ExactlyOnceTest {
             }
             Thread.sleep(1000);
         }
-        throw new AssertionError("condition not reached in " + seconds + " s; pipeline log:\n"
-                + tail(Files.readString(log), 4000));
+        throw new AssertionError("condition not reached in " + seconds + " s; " + report(log));
     }
 
-    private static String tail(String s, int n) {
-        return s.length() <= n ? s : s.substring(s.length() - n);
+    /** The log's first errors (a cause is often far above the end of a long log) and its end. */
+    private static String report(Path log) throws IOException {
+        String text = Files.readString(log);
+        List<String> errors = text.lines().filter(l -> l.contains(" ERROR ") || l.contains("Exception"))
+                .limit(8).map(l -> l.length() > 500 ? l.substring(0, 500) + " …" : l).toList();
+        return "pipeline log " + log + "\nfirst errors:\n  " + String.join("\n  ", errors)
+                + "\nend:\n" + (text.length() <= 4000 ? text : text.substring(text.length() - 4000));
     }
 }
