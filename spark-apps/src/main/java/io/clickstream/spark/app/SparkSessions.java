@@ -20,7 +20,7 @@ public final class SparkSessions {
                 .config("spark.databricks.delta.snapshotPartitions", config.shufflePartitions())
                 // Tables this driver creates write a checkpoint of their log every 100 commits instead of every 10.
                 // A silver + gold batch commits to up to nine tables created together, so with Delta's default they
-                // all wrote their checkpoint in the same batch, every tenth one, which then took half as long again.
+                // all wrote their checkpoint in the same batch, every tenth one, which then took 1.3-2 times as long.
                 // Reading up to 100 small commit files instead of 10 costs a new snapshot next to nothing.
                 .config("spark.databricks.delta.properties.defaults.checkpointInterval", 100)
                 .config("spark.sql.warehouse.dir", config.warehouseRoot())

@@ -43,7 +43,10 @@ public final class DeltaTables {
         }
         spark.sql("CREATE DATABASE IF NOT EXISTS " + layer);
         String wanted = qualified(spark, location);
-        requireColumns(spark, name, wanted, schema);
+        boolean exists = DeltaTable.isDeltaTable(spark, wanted);
+        if (exists) {
+            requireColumns(spark, name, wanted, schema);
+        }
         if (spark.catalog().tableExists(name)) {
             if (wanted.equals(registeredLocation(spark, name))) {
                 ENSURED.add(memo);
@@ -57,7 +60,7 @@ public final class DeltaTables {
                 .location(wanted)
                 .addColumns(schema)
                 .partitionedBy(partitionColumns);
-        create(spark, builder, wanted, properties);
+        create(builder, exists ? Map.of() : properties);
         ENSURED.add(memo);
     }
 
@@ -74,9 +77,12 @@ public final class DeltaTables {
             return;
         }
         String wanted = qualified(spark, location);
-        requireColumns(spark, wanted, wanted, schema);
-        create(spark, DeltaTable.createIfNotExists(spark).location(wanted).addColumns(schema).partitionedBy(partitionColumns),
-                wanted, properties);
+        boolean exists = DeltaTable.isDeltaTable(spark, wanted);
+        if (exists) {
+            requireColumns(spark, wanted, wanted, schema);
+        }
+        create(DeltaTable.createIfNotExists(spark).location(wanted).addColumns(schema).partitionedBy(partitionColumns),
+                exists ? Map.of() : properties);
         ENSURED.add(memo);
     }
 
@@ -94,15 +100,12 @@ public final class DeltaTables {
 
     /**
      * Creates the table, if absent, with {@code properties}: one commit. Setting them later with an ALTER took a cold
-     * driver ~2 s per table. An existing table keeps its properties (see {@link #compactAutomatically}), and is
-     * registered without any: Delta refuses a create naming properties other than exactly the table's own, and a
-     * table also holds those the session's defaults gave it ({@code SparkSessions}).
+     * driver ~2 s per table. An existing table keeps its properties (see {@link #compactAutomatically}), and its
+     * callers pass none: Delta refuses a create naming properties other than exactly the table's own, and a table
+     * also holds those the session's defaults gave it ({@code SparkSessions}).
      */
-    private static void create(SparkSession spark, DeltaTableBuilder builder, String location,
-                               Map<String, String> properties) {
-        if (!DeltaTable.isDeltaTable(spark, location)) {
-            properties.forEach(builder::property);
-        }
+    private static void create(DeltaTableBuilder builder, Map<String, String> properties) {
+        properties.forEach(builder::property);
         builder.execute();
     }
 
@@ -130,12 +133,9 @@ public final class DeltaTables {
 
     /**
      * A table left by an older version that lacks columns this one writes gets them, empty in its existing rows
-     * (Delta's ADD COLUMNS changes the table's metadata only).
+     * (Delta's ADD COLUMNS changes the table's metadata only). {@code location} holds a Delta table.
      */
     private static void requireColumns(SparkSession spark, String name, String location, StructType schema) {
-        if (!DeltaTable.isDeltaTable(spark, location)) {
-            return;
-        }
         List<String> existing = Arrays.asList(DeltaTable.forPath(spark, location).toDF().schema().fieldNames());
         List<String> missing = Arrays.stream(schema.fields()).filter(f -> !existing.contains(f.name()))
                 .map(StructField::toDDL).toList();
