@@ -86,10 +86,12 @@ public final class Funnel {
                         col("t.site_id").eqNullSafe(col("s.site_id")).and(col("t.window_start").equalTo(col("s.window_start"))),
                         "full_outer")
                 .select(combined.toArray(Column[]::new));
-        // A window whose last session moved to an earlier one (its start went back) is no longer in the funnel.
+        // A window whose last session moved to an earlier one (its start went back) is no longer in the funnel. A
+        // replay of a batch whose funnel was committed but whose sessions were not recomputes the same moves; a window
+        // that batch deleted is then missing from the table and comes out negative: it stays deleted.
         DeltaMerge.upsert(spark, path, stamp.on(withRates(counts, config.funnelWindow())),
                 col("t.window_start").between(from, to), BatchStamp.notYetWritten("t", "s"),
-                col("s.sessions").equalTo(0L), KEYS);
+                col("s.sessions").leq(0L), KEYS);
     }
 
     /** The funnel of whole windows of sessions: what the table must always equal. */
