@@ -106,7 +106,7 @@ public final class StreamingApp {
                         err.println(name + ": query " + q.name() + " stopped"
                                 + (q.exception().isDefined() ? ": " + q.exception().get().getMessage() : ""));
                         stopAll(spark);
-                        return 1;
+                        return failed(prometheus, config, err);
                     }
                 }
                 spark.streams().awaitAnyTermination(1_000);
@@ -119,11 +119,11 @@ public final class StreamingApp {
             }
             err.println(name + ": " + e.getMessage());
             stopAll(spark);
-            return 1;
+            return failed(prometheus, config, err);
         } catch (Exception e) {
             err.println(name + ": " + e);
             stopAll(spark);
-            return 1;
+            return failed(prometheus, config, err);
         } finally {
             if (maintenance != null) {
                 maintenance.close();
@@ -135,6 +135,27 @@ public final class StreamingApp {
                 prometheus.close();
             }
         }
+    }
+
+    /**
+     * Counts the failure and keeps the endpoint up for {@code metrics.failure.linger}: the restarted driver counts from
+     * zero, so a failure Prometheus never scraped would not exist for the alert on it. A stop signal ends the wait.
+     */
+    private int failed(PrometheusMetrics prometheus, PipelineConfig config, PrintStream err) {
+        if (prometheus == null) {
+            return 1;
+        }
+        prometheus.jobFailed();
+        long linger = config.metricsFailureLinger().toMillis();
+        if (linger > 0) {
+            err.println(name + ": keeping the metrics endpoint up for " + linger / 1000 + " s, for Prometheus to record the failure");
+            try {
+                stopped.await(linger, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return 1;
     }
 
     private void installStopSignals(SparkSession spark) {

@@ -57,6 +57,7 @@ public final class ConfigLoader {
         d.put("maintenance.interval", "1 hour");
         d.put("maintenance.compact.days", "2");
         d.put("metrics.port", "9464");
+        d.put("metrics.failure.linger", "35 seconds");
         return Map.copyOf(d);
     }
 
@@ -128,7 +129,8 @@ public final class ConfigLoader {
                 integer(v, "silver.bot.events.per.minute"),
                 duration(v, "maintenance.interval"),
                 integer(v, "maintenance.compact.days"),
-                integer(v, "metrics.port"));
+                integer(v, "metrics.port"),
+                duration(v, "metrics.failure.linger"));
     }
 
     private static int integer(Map<String, String> v, String key) {

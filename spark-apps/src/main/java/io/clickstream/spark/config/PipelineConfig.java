@@ -32,7 +32,8 @@ public record PipelineConfig(
         int botEventsPerMinute,
         Duration maintenanceInterval,
         int maintenanceCompactDays,
-        int metricsPort) {
+        int metricsPort,
+        Duration metricsFailureLinger) {
 
     public PipelineConfig {
         require(!kafkaBootstrapServers.isBlank(), "kafka.bootstrap.servers must not be empty");
@@ -47,6 +48,7 @@ public record PipelineConfig(
         require(botEventsPerMinute > 0, "silver.bot.events.per.minute must be positive");
         require(maintenanceCompactDays > 0, "maintenance.compact.days must be positive");
         require(metricsPort >= 0 && metricsPort <= 65535, "metrics.port must be 0 (off) or a TCP port");
+        require(!metricsFailureLinger.isNegative(), "metrics.failure.linger must not be negative");
     }
 
     private static void require(boolean ok, String message) {
@@ -79,7 +81,7 @@ public record PipelineConfig(
                 startingOffsets, maxOffsetsPerTrigger, warehouse, checkpoints, bronzeTrigger, silverTrigger,
                 goldTrigger, goldPeriodicTrigger, dedupWatermark, allowedLateness, maxEventAge, maxClockAhead, sessionGap, pageWindow,
                 revenueWindow, funnelWindow, trendingWindow, botEventsPerMinute, maintenanceInterval, maintenanceCompactDays,
-                metricsPort);
+                metricsPort, metricsFailureLinger);
     }
 
     public PipelineConfig withKafka(String bootstrapServers) {
@@ -87,6 +89,6 @@ public record PipelineConfig(
                 startingOffsets, maxOffsetsPerTrigger, warehouseRoot, checkpointRoot, bronzeTrigger, silverTrigger,
                 goldTrigger, goldPeriodicTrigger, dedupWatermark, allowedLateness, maxEventAge, maxClockAhead, sessionGap, pageWindow,
                 revenueWindow, funnelWindow, trendingWindow, botEventsPerMinute, maintenanceInterval, maintenanceCompactDays,
-                metricsPort);
+                metricsPort, metricsFailureLinger);
     }
 }

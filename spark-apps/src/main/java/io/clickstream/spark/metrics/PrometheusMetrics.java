@@ -31,7 +31,8 @@ public final class PrometheusMetrics implements PipelineMetrics, AutoCloseable {
     final Gauge lastBatch = gauge("clickstream_query_last_batch_id", "Id of the last completed micro-batch", "query");
     final Counter inputRows = counter("clickstream_query_input_rows", "Rows read by the query's micro-batches", "query");
     final Counter batches = counter("clickstream_query_batches", "Completed micro-batches", "query");
-    final Counter failures = counter("clickstream_query_failures", "Queries that stopped with an error");
+    private final Counter failures = counter("clickstream_query_failures",
+            "Times the job stopped with an error: a query failed, or the job could not start its queries");
     final Counter droppedByWatermark = counter("clickstream_query_rows_dropped_by_watermark", "Rows a stateful operator dropped as too late", "query");
     final Counter duplicates = counter("clickstream_duplicates_removed", "Events removed as duplicates of an earlier event_id");
     private final Counter quarantinedRows = counter("clickstream_quarantined_rows", "Rows sent to silver.quarantine");
@@ -88,6 +89,10 @@ public final class PrometheusMetrics implements PipelineMetrics, AutoCloseable {
 
     private Counter counter(String name, String help, String... labels) {
         return Counter.builder().name(name).help(help).labelNames(labels).register(registry);
+    }
+
+    public void jobFailed() {
+        failures.inc();
     }
 
     @Override

@@ -55,11 +55,9 @@ public final class QueryProgressListener extends StreamingQueryListener {
         }
     }
 
+    /** A failed query ends its job, which counts the failure itself ({@code StreamingApp}), once, before exiting. */
     @Override
     public void onQueryTerminated(QueryTerminatedEvent event) {
-        if (event.exception().isDefined()) {
-            metrics.failures.inc();
-        }
     }
 
     private static double finite(double v) {

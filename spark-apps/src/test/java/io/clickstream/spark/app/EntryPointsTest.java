@@ -70,6 +70,38 @@ class EntryPointsTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("boom in batch");
     }
 
+    /** The restarted driver counts from zero: the failure must be scrapeable before the failed one exits. */
+    @Test
+    void aFailedJobKeepsItsMetricsEndpointUpWithTheFailureCountedBeforeExiting(@TempDir Path dir) throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path file = dir.resolve("c.properties");
+        Files.writeString(file, "metrics.port=" + port + "\nmetrics.failure.linger=4 seconds\ncheckpoint.root=" + dir.resolve("cp") + "\n");
+        StreamingApp failing = new StreamingApp("failing", "Fails.", (spark, config, metrics) -> {
+            throw new IllegalStateException("cannot start");
+        }, config -> List.of());
+
+        java.util.concurrent.CompletableFuture<Integer> exit = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                failing.run(new String[] {"--config", file.toString()}, new PrintStream(out, true),
+                        new PrintStream(err, true, StandardCharsets.UTF_8), false));
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        boolean seen = false;
+        while (!seen && !exit.isDone()) {
+            try {
+                seen = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body().contains("clickstream_query_failures_total 1.0");
+            } catch (java.io.IOException e) {
+                // not serving yet
+            }
+            Thread.sleep(100);
+        }
+        assertThat(seen).as("failure counted on the endpoint before the job exited").isTrue();
+        assertThat(exit.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot start").contains("keeping the metrics endpoint up for 4 s");
+    }
+
     @Test
     void sqlRunsQueriesOnTablesByNameAsTableOrJson(@TempDir Path dir) throws Exception {
         SparkSession spark = SparkTestSession.get();
