@@ -33,10 +33,13 @@ public final class BodyReader {
         if (body == null || body.length == 0 || isBlank(body)) {
             return new Refused(Rejection.of(RejectReason.EMPTY_BODY, "the request body is empty"));
         }
-        try {
-            JsonNode node = json.readTree(body);
+        try (JsonParser parser = json.createParser(body)) {
+            JsonNode node = json.readTree(parser);
             if (node == null || node.isMissingNode()) {
                 return new Refused(Rejection.of(RejectReason.EMPTY_BODY, "the request body is empty"));
+            }
+            if (parser.nextToken() != null) {
+                return new Refused(trailingContent());
             }
             return new Tree(node);
         } catch (StreamConstraintsException e) {
@@ -68,13 +71,17 @@ public final class BodyReader {
             if (first == null) {
                 return new Events(List.of(), Rejection.of(RejectReason.EMPTY_BODY, "the request body is empty"));
             }
-            if (first != JsonToken.START_ARRAY) {
-                return new Events(List.of(element(json, parser, body, 0, maxEventBytes)), null);
-            }
             List<RawEvent> out = new ArrayList<>();
-            int index = 0;
-            while (parser.nextToken() != JsonToken.END_ARRAY) {
-                out.add(element(json, parser, body, index++, maxEventBytes));
+            if (first != JsonToken.START_ARRAY) {
+                out.add(element(json, parser, body, 0, maxEventBytes));
+            } else {
+                int index = 0;
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    out.add(element(json, parser, body, index++, maxEventBytes));
+                }
+            }
+            if (parser.nextToken() != null) {
+                return new Events(List.of(), trailingContent());
             }
             return new Events(out, null);
         } catch (StreamConstraintsException e) {
@@ -84,6 +91,15 @@ public final class BodyReader {
         } catch (IOException e) {
             return new Events(List.of(), Rejection.of(RejectReason.MALFORMED_JSON, "body could not be read: " + e.getMessage()));
         }
+    }
+
+    /**
+     * Content after the first value (e.g. newline-delimited events) would otherwise be dropped without a word while
+     * the first event is accepted.
+     */
+    private static Rejection trailingContent() {
+        return Rejection.of(RejectReason.MALFORMED_JSON,
+                "body is not valid JSON: content after the first value (send one event, or one array of events)");
     }
 
     /** The value at the parser's current token, with its place in the body. */

@@ -82,16 +82,29 @@ public class PixelRoute {
             return; // already answered (a 500 from an unexpected failure)
         }
         int status = outcome.successful() ? 200 : outcome.status();
-        metrics.finishRequest(timer, ENDPOINT, status);
         HttpServerResponse response = rc.response().setStatusCode(status)
                 .putHeader("Content-Type", "image/gif")
                 .putHeader("Cache-Control", "no-store, max-age=0");
         if (!outcome.body().errors().isEmpty()) {
             var first = outcome.body().errors().get(0);
-            response.putHeader("X-Clickstream-Error", first.reason() + ": " + first.message());
+            response.putHeader("X-Clickstream-Error", headerValue(first.reason() + ": " + first.message()));
         }
         IngestHttp.headers(response, outcome);
+        metrics.finishRequest(timer, ENDPOINT, status);
         response.end(GIF);
+    }
+
+    /**
+     * Messages may quote what the client sent (a site id, a field): anything but printable ASCII becomes {@code ?}, so
+     * the header is valid and cannot be split, and it stays short.
+     */
+    static String headerValue(String text) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), 300));
+        for (int i = 0; i < text.length() && out.length() < 300; i++) {
+            char c = text.charAt(i);
+            out.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return out.toString();
     }
 
     private Readout read(MultiMap query, String userAgent) {

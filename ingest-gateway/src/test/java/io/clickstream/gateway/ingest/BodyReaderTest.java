@@ -17,6 +17,18 @@ class BodyReaderTest {
     private final ObjectMapper json = EventJson.create(12, 512_000);
 
     @Test
+    void bothReadersRefuseContentAfterTheFirstValue() {
+        for (String body : List.of("{\"a\":1}\n{\"b\":2}\n", "[{\"a\":1}] [{\"b\":2}]", "{\"a\":1} 2")) {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            assertThat(BodyReader.read(json, bytes)).as(body).isInstanceOf(BodyReader.Refused.class);
+            assertThat(BodyReader.readEvents(json, bytes, MAX_EVENT).rejection()).as(body).isNotNull()
+                    .satisfies(r -> assertThat(r.message()).contains("content after the first value"));
+        }
+        assertThat(BodyReader.readEvents(json, "[{\"a\":1}] ]".getBytes(StandardCharsets.UTF_8), MAX_EVENT).rejection()).isNotNull();
+        assertThat(BodyReader.read(json, "{\"a\":1} \n\t".getBytes(StandardCharsets.UTF_8))).isInstanceOf(BodyReader.Tree.class);
+    }
+
+    @Test
     void readsLikeTheTreeReaderForAllKindsOfBodies() {
         String event = "{\"event_type\":\"page_view\",\"anonymous_id\":\"a1\",\"occurred_at\":\"2026-01-01T00:00:00Z\"}";
         List<String> bodies = new ArrayList<>(List.of(

@@ -160,6 +160,22 @@ class EventsRouteTest {
     }
 
     @Test
+    void eventsAfterTheFirstJsonValueRefuseTheWholeBodyInsteadOfBeingDropped() {
+        String marker = "ndjson-" + UUID.randomUUID();
+        String body = Events.pageView(marker + "-1") + "\n" + Events.pageView(marker + "-2") + "\n";
+        given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key").body(body)
+                .when().post("/v1/events")
+                .then().statusCode(400).body("errors[0].reason", equalTo("malformed_json"))
+                .body("message", containsString("content after the first value"));
+        List<Record> letters = TopicReader.readUntil(Topics.DEAD_LETTERS, WAIT,
+                all -> all.stream().anyMatch(r -> r.value().path("payload").asText().contains(marker)));
+        assertThat(letters).anySatisfy(r -> {
+            assertThat(r.value().get("payload").asText()).isEqualTo(body);
+            assertThat(r.value().get("reason").asText()).isEqualTo("malformed_json");
+        });
+    }
+
+    @Test
     void emptyBodyIs400() {
         given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key").body("  ")
                 .when().post("/v1/events").then().statusCode(400).body("errors[0].reason", equalTo("empty_body"));

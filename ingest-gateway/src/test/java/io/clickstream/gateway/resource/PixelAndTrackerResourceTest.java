@@ -62,6 +62,16 @@ class PixelAndTrackerResourceTest {
     }
 
     @Test
+    void aRefusalQuotingAControlCharacterStillAnswersWithTheImage() {
+        given().queryParam("writeKey", "demo-write-key").queryParam("anonymous_id", "x").queryParam("event_type", "page_view")
+                .queryParam("site_id", "a\r\nSet-Cookie: b")
+                .when().get("/v1/p.gif")
+                .then().statusCode(400).contentType("image/gif").header("Set-Cookie", (String) null)
+                .header("X-Clickstream-Error", startsWith("site_mismatch: ")).header("X-Clickstream-Error", containsString("a??Set-Cookie: b"));
+    }
+
+
+    @Test
     void trackerIsServedWithAVersionAndRevalidates() {
         String version = given().when().get("/tracker.js")
                 .then().statusCode(200).contentType(containsString("javascript"))
