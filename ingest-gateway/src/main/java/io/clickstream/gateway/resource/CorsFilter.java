@@ -8,8 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * CORS for the ingest API, per the site registry: only origins some site allows get CORS headers. The write key,
+ * CORS for the ingest API, per the site registry: only origins some site allows get full CORS headers. The write key,
  * and with it the exact site, is checked later by the ingest pipeline (403 for an origin that site does not allow).
+ * Another origin's requests are all refused, and may read that refusal: otherwise the browser hides the 403 from the
+ * tracker as a network error, which it would retry for ever.
  */
 @ApplicationScoped
 public class CorsFilter {
@@ -25,7 +27,14 @@ public class CorsFilter {
         filters.register(rc -> {
             String origin = rc.request().getHeader("Origin");
             String path = rc.normalizedPath();
-            if (origin == null || !path.startsWith("/v1/") || !sites.anySiteAllows(origin)) {
+            if (origin == null || !path.startsWith("/v1/")) {
+                rc.next();
+                return;
+            }
+            if (!sites.anySiteAllows(origin)) {
+                if (rc.request().method() != HttpMethod.OPTIONS) {
+                    rc.response().putHeader("Access-Control-Allow-Origin", origin).putHeader("Vary", "Origin");
+                }
                 rc.next();
                 return;
             }
