@@ -9,6 +9,7 @@ import io.clickstream.gateway.ingest.IngestRequest;
 import io.clickstream.gateway.ingest.IngestService;
 import io.clickstream.gateway.ingest.IngestService.Readout;
 import io.clickstream.gateway.ingest.RawEvent;
+import io.clickstream.gateway.ingest.UserAgents;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -66,10 +67,11 @@ public class EventsRoute {
     }
 
     /** Browser beacons come from the browser itself: its User-Agent header is the event's user agent. */
-    static void fillUserAgent(JsonNode event, String userAgent) {
-        if (userAgent == null || !(event instanceof ObjectNode object)) {
+    static void fillUserAgent(JsonNode event, String header) {
+        if (header == null || !(event instanceof ObjectNode object)) {
             return;
         }
+        String userAgent = UserAgents.bounded(header);
         JsonNode context = object.get("context");
         if (context == null || context.isNull()) {
             object.putObject("context").put("user_agent", userAgent);

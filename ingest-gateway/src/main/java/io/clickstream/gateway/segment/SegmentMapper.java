@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clickstream.contract.EventType;
+import io.clickstream.gateway.ingest.UserAgents;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
@@ -144,7 +145,7 @@ public final class SegmentMapper {
         if (context == null || !context.isObject()) {
             return ctx;
         }
-        putIfPresent(ctx, "user_agent", text(context, "userAgent"));
+        putIfPresent(ctx, "user_agent", UserAgents.bounded(text(context, "userAgent")));
         putIfPresent(ctx, "locale", text(context, "locale"));
         putIfPresent(ctx, "timezone", text(context, "timezone"));
         JsonNode screen = context.path("screen");

@@ -176,6 +176,17 @@ class EventsRouteTest {
     }
 
     @Test
+    void aUserAgentHeaderLongerThanTheContractAllowsIsCutNotRefused() {
+        String anon = "anon-" + UUID.randomUUID();
+        String header = "Mozilla/5.0 (Linux; Android 14) InApp/" + "x".repeat(600);
+        given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key").header("User-Agent", header)
+                .body(Events.pageView(anon))
+                .when().post("/v1/events").then().statusCode(202);
+        JsonNode e = TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 1, WAIT).get(0).value();
+        assertThat(e.at("/context/user_agent").asText()).isEqualTo(header.substring(0, 512));
+    }
+
+    @Test
     void emptyBodyIs400() {
         given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key").body("  ")
                 .when().post("/v1/events").then().statusCode(400).body("errors[0].reason", equalTo("empty_body"));
