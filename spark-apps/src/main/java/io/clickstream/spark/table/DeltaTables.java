@@ -2,7 +2,10 @@ package io.clickstream.spark.table;
 
 import io.delta.tables.DeltaTable;
 import io.delta.tables.DeltaTableBuilder;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.types.StructField;
@@ -10,17 +13,22 @@ import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /** Creates Delta tables at their configured location and registers them by name ({@code layer.table}). */
 public final class DeltaTables {
     private static final Logger LOG = LoggerFactory.getLogger(DeltaTables.class);
     /** Tables already checked in this JVM, per session: each job start would otherwise repeat the lookups. */
     private static final Set<String> ENSURED = ConcurrentHashMap.newKeySet();
+    /** A file of the log that makes a version: a commit, a checkpoint, or the pointer to the last checkpoint. */
+    private static final Pattern COMMITTED = Pattern.compile("\\d{20}\\.(json|checkpoint\\b.*)|_last_checkpoint");
     static final String AUTO_COMPACT = "delta.autoOptimize.autoCompact";
     /** Properties of a table that compacts itself: see {@link #compactAutomatically}. */
     public static final Map<String, String> AUTO_COMPACTED = Map.of(AUTO_COMPACT, "true");
@@ -46,6 +54,8 @@ public final class DeltaTables {
         boolean exists = DeltaTable.isDeltaTable(spark, wanted);
         if (exists) {
             requireColumns(spark, name, wanted, schema);
+        } else {
+            clearInterruptedCreate(spark, wanted);
         }
         if (spark.catalog().tableExists(name)) {
             if (wanted.equals(registeredLocation(spark, name))) {
@@ -80,6 +90,8 @@ public final class DeltaTables {
         boolean exists = DeltaTable.isDeltaTable(spark, wanted);
         if (exists) {
             requireColumns(spark, wanted, wanted, schema);
+        } else {
+            clearInterruptedCreate(spark, wanted);
         }
         create(DeltaTable.createIfNotExists(spark).location(wanted).addColumns(schema).partitionedBy(partitionColumns),
                 exists ? Map.of() : properties);
@@ -95,6 +107,37 @@ public final class DeltaTables {
         if (!ENSURED.contains(memo)) {
             ensure.run();
             ENSURED.add(memo);
+        }
+    }
+
+    /**
+     * A driver killed while creating a table leaves a log directory without any commit in it (at most the temporary file
+     * of the first one). Delta refuses to create a table at a location that is "not empty and also not a Delta table",
+     * so every later start would fail: that leftover is removed. Any other file is someone's data: refused, untouched.
+     */
+    private static void clearInterruptedCreate(SparkSession spark, String location) {
+        Path root = new Path(location);
+        Path log = new Path(root, "_delta_log");
+        try {
+            FileSystem fs = root.getFileSystem(spark.sessionState().newHadoopConf());
+            if (!fs.exists(root)) {
+                return;
+            }
+            RemoteIterator<LocatedFileStatus> files = fs.listFiles(root, true);
+            while (files.hasNext()) {
+                Path file = files.next().getPath();
+                boolean inLog = file.toUri().getPath().startsWith(log.toUri().getPath() + "/");
+                if (!inLog || COMMITTED.matcher(file.getName()).matches()) {
+                    throw new IllegalStateException(location + " holds files but no Delta table (" + file.getName()
+                            + "): no table is created over them; move them away or point the table elsewhere");
+                }
+            }
+            if (fs.exists(log)) {
+                LOG.warn("Removing the log of a table creation that did not finish (the driver stopped during it): {}", log);
+                fs.delete(log, true);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -10,13 +10,44 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DeltaTablesTest {
     private final SparkSession spark = SparkTestSession.get();
+
+    /**
+     * A driver killed while creating a table leaves its log directory with no commit in it (here: the temporary file of
+     * the first commit, not yet renamed). Delta refuses to create a table there ("not empty and also not a Delta
+     * table"), so every restart failed; the leftover is removed and the table created.
+     */
+    @Test
+    void aCreateCutShortByAKillIsCompletedByTheNextDriver(@TempDir Path dir) throws Exception {
+        Path table = dir.resolve("gold/funnel");
+        Files.createDirectories(table.resolve("_delta_log"));
+        Files.writeString(table.resolve("_delta_log/.00000000000000000000.json.6f1c2a7e-tmp"), "{\"commitInfo\":{}}");
+
+        DeltaTables.ensure(spark, "interrupted", "funnel", table.toString(), new StructType().add("n", DataTypes.LongType));
+
+        spark.range(3).toDF("n").write().format("delta").mode("append").saveAsTable("interrupted.funnel");
+        assertThat(spark.table("interrupted.funnel").count()).isEqualTo(3);
+    }
+
+    /** Anything but an uncommitted log is somebody's data: it is left alone and the error says where. */
+    @Test
+    void aLocationHoldingOtherFilesIsLeftAlone(@TempDir Path dir) throws Exception {
+        Path table = dir.resolve("t");
+        Files.createDirectories(table.resolve("_delta_log"));
+        Files.writeString(table.resolve("part-0.parquet"), "not ours");
+
+        assertThatThrownBy(() -> DeltaTables.ensureAt(spark, table.toString(), new StructType().add("n", DataTypes.LongType)))
+                .hasMessageContaining("holds files but no Delta table (part-0.parquet)");
+        assertThat(table.resolve("part-0.parquet")).exists();
+    }
 
     /** A table written by an older version gains the columns this one writes; its rows stay, the new columns empty. */
     @Test
