@@ -88,8 +88,9 @@ public class IngestService {
             return;
         }
         if (!site.allowsOrigin(request.origin())) {
-            metrics.rejected(site.id(), RejectReason.ORIGIN_NOT_ALLOWED, 1);
-            answer.accept(refuse(RejectReason.ORIGIN_NOT_ALLOWED, "origin " + request.origin() + " is not allowed for this site", 0));
+            // Kept: a page the site forgot to list loses nothing once its origin is added and the letters replayed.
+            refuseWhole(site, request, receivedAt, body, Rejection.of(RejectReason.ORIGIN_NOT_ALLOWED,
+                    "origin " + request.origin() + " is not allowed for this site"), answer);
             return;
         }
         if (!acceptedMediaType(request.contentType())) {
