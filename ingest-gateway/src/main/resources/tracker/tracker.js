@@ -1,7 +1,7 @@
 /*! clickstream.js: first-party tracker for a Clickstream gateway. No dependencies. */
 (function (w, d) {
   'use strict';
-  const VERSION = '1.0.0';
+  const VERSION = '1.0.1';
   const stub = w.clickstream;
   if (stub && stub.loaded) return;
   // Bounds: offline queue, batch bytes (browsers cap beacons and keepalive at 64 KB), the gateway's 32 KB per event,
@@ -16,10 +16,11 @@
   let q = [], flying = [], flyingBytes = 0, beaconed = 0, handed = null, timer = 0, due = 0, attempt = 0, retryAt = 0;
   const pre = [], warned = {}, mem = {};
 
-  // Storage that degrades to memory when localStorage is blocked (private modes, sandboxed frames).
-  const get = k => { try { return localStorage.getItem('cs:' + k); } catch (e) { return k in mem ? mem[k] : null; } };
-  const set = (k, v) => { try { localStorage.setItem('cs:' + k, v); } catch (e) { mem[k] = v; } };
-  const del = k => { try { localStorage.removeItem('cs:' + k); } catch (e) { delete mem[k]; } };
+  // Storage that degrades to memory when localStorage is blocked (private modes, sandboxed frames) or full. A value
+  // that could not be written is read back from memory, not from its stale stored copy, so the queue's bounds hold.
+  const get = k => { if (k in mem) return mem[k]; try { return localStorage.getItem('cs:' + k); } catch (e) { return null; } };
+  const set = (k, v) => { try { localStorage.setItem('cs:' + k, v); delete mem[k]; } catch (e) { mem[k] = v; } };
+  const del = k => { delete mem[k]; try { localStorage.removeItem('cs:' + k); } catch (e) { /* memory only */ } };
   const json = s => { try { return JSON.parse(s); } catch (e) { return null; } };
   const cookie = (v, days) => {
     if (v === undefined) { const m = d.cookie.match(/(?:^|; )cs_aid=([^;]*)/); return m ? decodeURIComponent(m[1]) : null; }

@@ -294,6 +294,25 @@ class TrackerBrowserTest {
     }
 
     @Test
+    void theQueueStaysBoundedInMemoryWhenLocalStorageIsFull() throws IOException {
+        open("test-pages/tracker.html?flushInterval=600000&host=" + encode("http://127.0.0.1:" + closedPort()));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> queue = (Map<String, Object>) js("""
+                // Another script of the page has used up the origin's quota: every write of the queue now fails.
+                for (let size = 1 << 20, n = 0; size >= 16; ) {
+                  try { localStorage.setItem('other-app:' + n++, 'x'.repeat(size)); } catch (e) { size >>= 1; }
+                }
+                for (let i = 0; i < 600; i++) clickstream.track('overflow', { i: i });
+                return { stored: JSON.parse(localStorage.getItem('cs:q:demo-write-key')).length,
+                         queued: clickstream.stats().queued, dropped: clickstream.stats().dropped };""");
+        int queued = ((Number) queue.get("queued")).intValue();
+        int dropped = ((Number) queue.get("dropped")).intValue();
+        assertThat(((Number) queue.get("stored")).intValue()).as("only the page view was written before the quota ran out").isEqualTo(1);
+        assertThat(queued).isBetween(100, 500);
+        assertThat(dropped + queued).as("the page view and 600 events, each either kept or counted as dropped").isEqualTo(601);
+    }
+
+    @Test
     void definitiveClientErrorDropsTheBatchWithoutRetrying() {
         try (FlakyGateway gateway = new FlakyGateway()) {
             open("test-pages/tracker.html?writeKey=unknown-key&host=" + encode(gateway.url()));
