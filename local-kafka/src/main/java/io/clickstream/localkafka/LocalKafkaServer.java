@@ -129,6 +129,10 @@ public final class LocalKafkaServer {
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
         p.put("log.retention.hours", "168");
+        // The log cleaner's default 128 MB buffer is one allocation of half the broker's 256 MB heap: G1 cannot always
+        // find that much contiguous room at start-up, and the broker then dies of OutOfMemoryError. 16 MB still
+        // compacts ~600,000 keys per pass, far more than the consumer-offsets topic holds on one machine.
+        p.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 << 20));
         return p;
     }
 }
