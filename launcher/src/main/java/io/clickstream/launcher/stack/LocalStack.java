@@ -8,10 +8,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The whole pipeline on one machine: a KRaft broker, the gateway (production jar), the all-layers Spark driver in
@@ -23,6 +26,9 @@ public final class LocalStack {
     public static final String GATEWAY_JAVA_OPTS = "-Xms128m -Xmx128m -Xmn80m -XX:SurvivorRatio=3 -XX:TargetSurvivorRatio=90 -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:MaxDirectMemorySize=64m";
     /** Caps glibc's per-thread malloc arenas, a large share of a small JVM's resident memory. */
     public static final Map<String, String> GATEWAY_ENV = Map.of("MALLOC_ARENA_MAX", "2");
+
+    /** How long a foreground up waits for restart-spark to replace the driver: its graceful stop, then a JVM start. */
+    private static final Duration RESTART_LIMIT = grace("spark").plusMinutes(2);
 
     private final StackSettings settings;
     private final Artifacts artifacts;
@@ -104,6 +110,9 @@ public final class LocalStack {
         StackState running = StackState.read(requested.stateFile()).filter(StackState::anyAlive)
                 .orElseThrow(() -> new StackException("nothing is running from " + requested.dataDir()));
         long pid = running.pids().getOrDefault("spark", -1L);
+        // A foreground up watching this stack reads the marker as "being replaced", not as a crash to stop everything for.
+        running.pids().put("spark", StackState.RESTARTING);
+        running.write(requested.stateFile());
         if (Processes.alive(pid)) {
             out.println((kill ? "killing" : "stopping") + " the Spark driver (pid " + pid + ") ...");
             if (kill) {
@@ -145,18 +154,61 @@ public final class LocalStack {
         state.write(settings.stateFile());
     }
 
-    /** Blocks until a component exits by itself (then stops the rest and reports it) or the JVM is asked to stop. */
+    /**
+     * Blocks until a component exits by itself (then the caller stops the rest) or the JVM is asked to stop. A component
+     * that {@code restart-spark} replaced is followed under its new pid, from the state file.
+     */
     public String awaitFailure() throws InterruptedException {
-        while (true) {
-            for (Map.Entry<String, Process> p : processes.entrySet()) {
-                if (!p.getValue().isAlive()) {
-                    return p.getKey() + " exited with code " + p.getValue().exitValue() + "; see " + log(p.getKey());
-                }
-            }
-            if (kafka != null && !kafka.isRunning()) {
-                return "Kafka exited; see " + kafka.logFile();
-            }
+        Map<String, ProcessHandle> watched = new LinkedHashMap<>();
+        processes.forEach((name, p) -> watched.put(name, p.toHandle()));
+        Map<String, Instant> restartSeen = new HashMap<>();
+        String failure = null;
+        while (failure == null) {
             Thread.sleep(500);
+            failure = failure(watched, restartSeen);
+        }
+        if (stopped) {
+            // Ctrl-C: the shutdown hook is stopping everything, one by one, and ends the JVM when it is done.
+            new java.util.concurrent.CountDownLatch(1).await();
+        }
+        return failure;
+    }
+
+    /** What ended, if anything did; follows a component restart-spark replaced. */
+    private String failure(Map<String, ProcessHandle> watched, Map<String, Instant> restartSeen) {
+        for (Map.Entry<String, ProcessHandle> w : watched.entrySet()) {
+            String name = w.getKey();
+            if (w.getValue().isAlive()) {
+                continue;
+            }
+            long now = currentPid(name);
+            Optional<ProcessHandle> replacement = now == w.getValue().pid() ? Optional.empty()
+                    : ProcessHandle.of(now).filter(ProcessHandle::isAlive);
+            if (now == StackState.RESTARTING) {
+                Instant since = restartSeen.computeIfAbsent(name, n -> Instant.now());
+                if (Duration.between(since, Instant.now()).compareTo(RESTART_LIMIT) > 0) {
+                    return name + " was being restarted and did not come back within " + RESTART_LIMIT.toSeconds() + " s";
+                }
+            } else if (replacement.isPresent()) {
+                out.println(name + " was restarted (pid " + now + ")");
+                restartSeen.remove(name);
+                w.setValue(replacement.get());
+            } else {
+                Process own = processes.get(name);
+                return name + (own != null && own.pid() == w.getValue().pid() ? " exited with code " + own.exitValue() : " exited")
+                        + "; see " + log(name);
+            }
+        }
+        KafkaBroker broker = kafka;
+        return broker != null && !broker.isRunning() ? "Kafka exited; see " + broker.logFile() : null;
+    }
+
+    /** The component's pid in the state file, which restart-spark rewrites; -1 if it is not there. */
+    private long currentPid(String name) {
+        try {
+            return StackState.read(settings.stateFile()).map(s -> s.pids().getOrDefault(name, -1L)).orElse(-1L);
+        } catch (UncheckedIOException unreadable) {
+            return -1;
         }
     }
 
@@ -170,6 +222,11 @@ public final class LocalStack {
             if (p.isAlive()) {
                 out.println("stopping " + name + " ...");
                 Processes.stop(p.pid(), grace(name));
+            }
+            long replacement = currentPid(name); // started by restart-spark in this one's place
+            if (replacement != p.pid() && Processes.alive(replacement)) {
+                out.println("stopping " + name + " (pid " + replacement + ") ...");
+                Processes.stop(replacement, grace(name));
             }
         }
         processes.clear();

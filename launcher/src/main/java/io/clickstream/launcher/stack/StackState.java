@@ -17,6 +17,9 @@ import java.util.Optional;
 public record StackState(Instant startedAt, boolean detached, String gatewayUrl, String kafka, int sparkMetricsPort,
                          Integer prometheusPort, Map<String, Long> pids, StackSettings settings) {
 
+    /** The pid a component has while {@code restart-spark} replaces it: the old process is stopping, the new not yet started. */
+    public static final long RESTARTING = 0;
+
     static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -49,6 +52,11 @@ public record StackState(Instant startedAt, boolean detached, String gatewayUrl,
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
+    }
+
+    /** {@code running}, {@code restarting} or {@code stopped}. */
+    public static String describe(long pid) {
+        return pid == RESTARTING ? "restarting" : Processes.alive(pid) ? "running" : "stopped";
     }
 
     /** True while any process of this stack is alive. */
