@@ -36,7 +36,7 @@ class StatusCommand implements Callable<Integer> {
         Map<String, Object> status = new LinkedHashMap<>();
         Map<String, Object> components = new LinkedHashMap<>();
         if (state != null) {
-            state.pids().forEach((name, pid) -> components.put(name, Map.of("pid", pid, "state", StackState.describe(pid))));
+            state.pids().forEach((name, pid) -> components.put(name, Map.of("pid", pid, "state", state.describe(name))));
             status.put("gateway_url", state.gatewayUrl());
             status.put("gateway_ready", Processes.httpStatus(state.gatewayUrl() + "/q/health/ready") == 200);
             status.put("kafka", state.kafka());

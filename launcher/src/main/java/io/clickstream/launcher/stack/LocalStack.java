@@ -84,7 +84,7 @@ public final class LocalStack {
         requireNotStopped("Kafka");
         kafka = KafkaBroker.builder().dataDir(settings.kafkaDir()).port(settings.kafkaPort())
                 .controllerPort(settings.kafkaPort() + 1).tiedToParent(!detached).stopHook(false).start();
-        state.pids().put("kafka", kafka.pid());
+        ProcessHandle.of(kafka.pid()).ifPresent(broker -> state.started("kafka", broker));
         state.write(settings.stateFile());
     }
 
@@ -109,19 +109,19 @@ public final class LocalStack {
     public static void restartSpark(StackSettings requested, boolean kill, PrintStream out) {
         StackState running = StackState.read(requested.stateFile()).filter(StackState::anyAlive)
                 .orElseThrow(() -> new StackException("nothing is running from " + requested.dataDir()));
-        long pid = running.pids().getOrDefault("spark", -1L);
+        Optional<ProcessHandle> driver = running.process("spark");
         // A foreground up watching this stack reads the marker as "being replaced", not as a crash to stop everything for.
-        running.pids().put("spark", StackState.RESTARTING);
+        running.restarting("spark");
         running.write(requested.stateFile());
-        if (Processes.alive(pid)) {
-            out.println((kill ? "killing" : "stopping") + " the Spark driver (pid " + pid + ") ...");
+        driver.ifPresent(h -> {
+            out.println((kill ? "killing" : "stopping") + " the Spark driver (pid " + h.pid() + ") ...");
             if (kill) {
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-                ProcessHandle.of(pid).ifPresent(h -> h.onExit().join());
+                h.destroyForcibly();
+                h.onExit().join();
             } else {
-                Processes.stop(pid, grace("spark"));
+                Processes.stop(h, grace("spark"));
             }
-        }
+        });
         LocalStack stack = new LocalStack(running.settings(), out);
         stack.state = running;
         stack.startSpark();
@@ -181,9 +181,10 @@ public final class LocalStack {
             if (w.getValue().isAlive()) {
                 continue;
             }
-            long now = currentPid(name);
-            Optional<ProcessHandle> replacement = now == w.getValue().pid() ? Optional.empty()
-                    : ProcessHandle.of(now).filter(ProcessHandle::isAlive);
+            StackState current = currentState();
+            long now = current == null ? -1 : current.pids().getOrDefault(name, -1L);
+            Optional<ProcessHandle> replacement = current == null || now == w.getValue().pid() ? Optional.empty()
+                    : current.process(name);
             if (now == StackState.RESTARTING) {
                 Instant since = restartSeen.computeIfAbsent(name, n -> Instant.now());
                 if (Duration.between(since, Instant.now()).compareTo(RESTART_LIMIT) > 0) {
@@ -203,12 +204,12 @@ public final class LocalStack {
         return broker != null && !broker.isRunning() ? "Kafka exited; see " + broker.logFile() : null;
     }
 
-    /** The component's pid in the state file, which restart-spark rewrites; -1 if it is not there. */
-    private long currentPid(String name) {
+    /** The state file as it is now (restart-spark rewrites it), or null. */
+    private StackState currentState() {
         try {
-            return StackState.read(settings.stateFile()).map(s -> s.pids().getOrDefault(name, -1L)).orElse(-1L);
+            return StackState.read(settings.stateFile()).orElse(null);
         } catch (UncheckedIOException unreadable) {
-            return -1;
+            return null;
         }
     }
 
@@ -221,13 +222,15 @@ public final class LocalStack {
             Process p = processes.get(name);
             if (p.isAlive()) {
                 out.println("stopping " + name + " ...");
-                Processes.stop(p.pid(), grace(name));
+                Processes.stop(p.toHandle(), grace(name));
             }
-            long replacement = currentPid(name); // started by restart-spark in this one's place
-            if (replacement != p.pid() && Processes.alive(replacement)) {
-                out.println("stopping " + name + " (pid " + replacement + ") ...");
-                Processes.stop(replacement, grace(name));
-            }
+            StackState current = currentState(); // restart-spark may have started another in this one's place
+            Optional<ProcessHandle> replacement = current == null ? Optional.empty()
+                    : current.process(name).filter(h -> h.pid() != p.pid());
+            replacement.ifPresent(h -> {
+                out.println("stopping " + name + " (pid " + h.pid() + ") ...");
+                Processes.stop(h, grace(name));
+            });
         }
         processes.clear();
         if (kafka != null) {
@@ -251,11 +254,10 @@ public final class LocalStack {
         List<String> names = new ArrayList<>(state.pids().keySet());
         java.util.Collections.reverse(names);
         for (String name : names) {
-            long pid = state.pids().get(name);
-            if (Processes.alive(pid)) {
-                out.println("stopping " + name + " (pid " + pid + ") ...");
-                Processes.stop(pid, grace(name));
-            }
+            state.process(name).ifPresent(h -> {
+                out.println("stopping " + name + " (pid " + h.pid() + ") ...");
+                Processes.stop(h, grace(name));
+            });
         }
         try {
             Files.deleteIfExists(settings.stateFile());
@@ -283,7 +285,7 @@ public final class LocalStack {
             pb.environment().putAll(env);
             Process p = pb.start();
             processes.put(name, p);
-            state.pids().put(name, p.pid());
+            state.started(name, p.toHandle());
             state.write(settings.stateFile());
             return p;
         } catch (IOException e) {

@@ -19,22 +19,17 @@ public final class Processes {
     private Processes() {
     }
 
-    public static boolean alive(long pid) {
-        return pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-    }
-
     /** SIGTERM, then SIGKILL after {@code grace}. Returns true if it ended by itself. */
-    public static boolean stop(long pid, Duration grace) {
-        Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-        if (handle.isEmpty() || !handle.get().isAlive()) {
+    public static boolean stop(ProcessHandle process, Duration grace) {
+        if (!process.isAlive()) {
             return true;
         }
-        handle.get().destroy();
+        process.destroy();
         try {
-            handle.get().onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+            process.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (Exception timeoutOrInterrupt) {
-            handle.get().destroyForcibly();
+            process.destroyForcibly();
             return false;
         }
     }

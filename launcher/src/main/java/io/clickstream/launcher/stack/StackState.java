@@ -13,9 +13,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** What a running stack left in its data folder ({@code stack.json}): pids and ports, for status and down. */
+/**
+ * What a running stack left in its data folder ({@code stack.json}): pids and ports, for status and down. Each pid
+ * comes with its process's start time (epoch ms), so that a pid the system gave to another process since (after a
+ * reboot, say) is not taken for, or stopped as, a component.
+ */
 public record StackState(Instant startedAt, boolean detached, String gatewayUrl, String kafka, int sparkMetricsPort,
-                         Integer prometheusPort, Map<String, Long> pids, StackSettings settings) {
+                         Integer prometheusPort, Map<String, Long> pids, Map<String, Long> pidStarts, StackSettings settings) {
+
+    public StackState {
+        pidStarts = pidStarts == null ? new LinkedHashMap<>() : pidStarts; // absent from files of older launchers
+    }
 
     /** The pid a component has while {@code restart-spark} replaces it: the old process is stopping, the new not yet started. */
     public static final long RESTARTING = 0;
@@ -25,11 +33,11 @@ public record StackState(Instant startedAt, boolean detached, String gatewayUrl,
 
     public static StackState starting(StackSettings s, boolean detached) {
         return new StackState(Instant.now(), detached, s.gatewayUrl(), s.kafkaBootstrap(), s.sparkMetricsPort(),
-                null, new LinkedHashMap<>(), s);
+                null, new LinkedHashMap<>(), new LinkedHashMap<>(), s);
     }
 
     public StackState withPrometheus(int port) {
-        return new StackState(startedAt, detached, gatewayUrl, kafka, sparkMetricsPort, port, pids, settings);
+        return new StackState(startedAt, detached, gatewayUrl, kafka, sparkMetricsPort, port, pids, pidStarts, settings);
     }
 
     public void write(Path file) {
@@ -54,13 +62,34 @@ public record StackState(Instant startedAt, boolean detached, String gatewayUrl,
         }
     }
 
+    /** Records {@code process} as the component {@code name}. */
+    public void started(String name, ProcessHandle process) {
+        pids.put(name, process.pid());
+        process.info().startInstant().ifPresentOrElse(t -> pidStarts.put(name, t.toEpochMilli()), () -> pidStarts.remove(name));
+    }
+
+    /** Marks the component as being replaced by {@code restart-spark}. */
+    public void restarting(String name) {
+        pids.put(name, RESTARTING);
+        pidStarts.remove(name);
+    }
+
+    /** The component's process, if it is still the one this stack started and alive. */
+    public Optional<ProcessHandle> process(String name) {
+        long pid = pids.getOrDefault(name, -1L);
+        Long start = pidStarts.get(name);
+        return pid <= 0 ? Optional.empty() : ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(h -> start == null || h.info().startInstant()
+                        .map(t -> Math.abs(t.toEpochMilli() - start) < 1_000).orElse(true));
+    }
+
     /** {@code running}, {@code restarting} or {@code stopped}. */
-    public static String describe(long pid) {
-        return pid == RESTARTING ? "restarting" : Processes.alive(pid) ? "running" : "stopped";
+    public String describe(String name) {
+        return pids.getOrDefault(name, -1L) == RESTARTING ? "restarting" : process(name).isPresent() ? "running" : "stopped";
     }
 
     /** True while any process of this stack is alive. */
     public boolean anyAlive() {
-        return pids.values().stream().anyMatch(Processes::alive);
+        return pids.keySet().stream().anyMatch(name -> process(name).isPresent());
     }
 }
