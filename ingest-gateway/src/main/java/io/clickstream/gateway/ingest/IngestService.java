@@ -124,6 +124,16 @@ public class IngestService {
         validateAndPublish(site, request, receivedAt, raw, answer);
     }
 
+    /**
+     * A body the HTTP layer stopped reading at twice the size limit, before any of this ran: nothing of it can be
+     * kept, but the refusal is counted and answered like the size check above.
+     */
+    public IngestOutcome refuseUnreadBody(IngestRequest request) {
+        Site site = sites.site(request.writeKey());
+        metrics.rejected(site == null ? GatewayMetrics.UNKNOWN_SITE : site.id(), RejectReason.BODY_TOO_LARGE, 1);
+        return refuse(RejectReason.BODY_TOO_LARGE, "body exceeds the limit of " + config.limits().maxBodyBytes() + " bytes", 0);
+    }
+
     private EventPublisher publisher() {
         EventPublisher p = publisher;
         if (p == null) {

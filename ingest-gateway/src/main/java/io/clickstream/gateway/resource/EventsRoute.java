@@ -40,7 +40,8 @@ public class EventsRoute {
     }
 
     void register(@Observes Router router) {
-        router.post("/v1/events").handler(http.bodyHandler()).handler(this::handle);
+        router.post("/v1/events").handler(http.bodyHandler()).handler(this::handle)
+                .failureHandler(rc -> http.bodyRefused(rc, ENDPOINT, ingest));
     }
 
     void handle(RoutingContext rc) {

@@ -7,6 +7,7 @@ import io.clickstream.gateway.config.GatewayConfig;
 import io.clickstream.gateway.ingest.IngestOutcome;
 import io.clickstream.gateway.ingest.IngestRequest;
 import io.clickstream.gateway.ingest.IngestResponse;
+import io.clickstream.gateway.ingest.IngestService;
 import io.clickstream.gateway.metrics.GatewayMetrics;
 import io.clickstream.gateway.site.WriteKeys;
 import io.micrometer.core.instrument.Timer;
@@ -50,6 +51,18 @@ public class IngestHttp {
     /** Reads the whole body (bounded) before the route's handler runs. */
     public BodyHandler bodyHandler() {
         return BodyHandler.create(false).setBodyLimit(bodyLimit).setHandleFileUploads(false);
+    }
+
+    /**
+     * The ingest routes' failure handler. The body handler fails a request with 413 once its body passes
+     * {@link #bodyHandler}'s limit: answered with a reason and counted, like every refusal. Other failures go on.
+     */
+    public void bodyRefused(RoutingContext rc, String endpoint, IngestService ingest) {
+        if (rc.statusCode() != 413 || rc.response().ended()) {
+            rc.next();
+            return;
+        }
+        respond(rc, endpoint, start(), ingest.refuseUnreadBody(request(endpoint, rc)), 202);
     }
 
     /** The write key from Basic auth, X-Write-Key or ?writeKey=, plus what else every endpoint needs. */

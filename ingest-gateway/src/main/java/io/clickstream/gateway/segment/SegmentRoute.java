@@ -51,9 +51,11 @@ public class SegmentRoute {
     }
 
     void register(@Observes Router router) {
-        router.post("/v1/batch").handler(http.bodyHandler()).handler(rc -> handle(rc, null));
+        router.post("/v1/batch").handler(http.bodyHandler()).handler(rc -> handle(rc, null))
+                .failureHandler(rc -> http.bodyRefused(rc, ENDPOINT, ingest));
         for (String call : SINGLE_CALLS) {
-            router.post("/v1/" + call).handler(http.bodyHandler()).handler(rc -> handle(rc, call));
+            router.post("/v1/" + call).handler(http.bodyHandler()).handler(rc -> handle(rc, call))
+                    .failureHandler(rc -> http.bodyRefused(rc, ENDPOINT, ingest));
         }
     }
 

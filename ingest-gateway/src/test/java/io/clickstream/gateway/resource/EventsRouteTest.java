@@ -201,6 +201,26 @@ class EventsRouteTest {
     }
 
     @Test
+    void aBodyFarOverTheLimitIsRefusedWithAReasonAndCounted() {
+        // Bodies past twice the limit are not even read: refused while they arrive (the HTTP layer's own limit included).
+        for (int size : new int[] {1_030_000, 1_200_000}) {
+            double before = rejectedBodyTooLarge();
+            String huge = "[\"" + "x".repeat(size) + "\"]";
+            given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key").body(huge)
+                    .when().post("/v1/events")
+                    .then().statusCode(413).body("errors[0].reason", equalTo("body_too_large"))
+                    .body("message", containsString("limit of 512000"));
+            assertThat(rejectedBodyTooLarge()).as("counted, body of %d bytes", size).isEqualTo(before + 1);
+        }
+    }
+
+    private static double rejectedBodyTooLarge() {
+        String metrics = given().when().get("/q/metrics").then().extract().asString();
+        String series = "clickstream_gateway_events_rejected_total{reason=\"body_too_large\",site=\"demo\"}";
+        return metrics.contains(series + " ") ? io.clickstream.gateway.support.MetricsText.value(metrics, series) : 0;
+    }
+
+    @Test
     void tooManyEventsIs413() {
         String many = "[" + String.join(",", java.util.Collections.nCopies(2501, "{}")) + "]";
         given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key").body(many)

@@ -87,6 +87,14 @@ class SegmentResourceTest {
     }
 
     @Test
+    void aBatchFarOverTheLimitIs413WithAReason() {
+        String huge = "{\"batch\":[{\"type\":\"track\",\"event\":\"" + "x".repeat(1_200_000) + "\"}]}";
+        given().contentType(ContentType.JSON).auth().preemptive().basic("demo-write-key", "").body(huge)
+                .when().post("/v1/batch")
+                .then().statusCode(413).body("errors[0].reason", equalTo("body_too_large"));
+    }
+
+    @Test
     void withoutAWriteKeyItIs401AndAMissingBatchArrayIs400() {
         given().contentType(ContentType.JSON).body("{\"batch\":[]}").when().post("/v1/batch").then().statusCode(401);
         given().contentType(ContentType.JSON).body("{\"writeKey\":\"demo-write-key\",\"events\":[]}").when().post("/v1/batch")
