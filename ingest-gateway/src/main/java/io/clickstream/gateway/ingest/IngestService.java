@@ -178,28 +178,29 @@ public class IngestService {
                 letters = new ArrayList<>();
             }
             errors.add(new IngestResponse.Error(event.index(), rejection.reason().code(), rejection.message()));
-            metrics.rejected(site.id(), rejection.reason(), 1);
             letters.add(deadLetter(site, request, receivedAt, event.index(), rejection, event.raw()));
         }
         int acceptedCount = accepted.size();
         List<IngestResponse.Error> errorList = errors == null ? List.of() : errors;
+        List<DeadLetter> refused = letters == null ? List.of() : letters;
         Acks acks = deadlines.track((ok, failure) -> {
             if (!ok) {
                 answer.accept(unavailable(request, failure));
                 return;
             }
+            // Counted once answered: after a 503 the client sends the same events again.
             metrics.accepted(site.id(), acceptedCount);
+            for (DeadLetter letter : refused) {
+                metrics.rejected(site.id(), reasonOf(letter), 1);
+            }
             int status = acceptedCount == 0 && !errorList.isEmpty() ? statusFor(errorList) : 202;
             answer.accept(new IngestOutcome(status, new IngestResponse(acceptedCount, errorList.size(), errorList, null)));
         });
         EventPublisher publisher = publisher();
         try {
             publisher.publish(accepted, acks);
-            if (letters != null) {
-                for (DeadLetter letter : letters) {
-                    RejectReason reason = RejectReason.valueOf(letter.reason().toUpperCase(Locale.ROOT));
-                    publisher.deadLetter(letter, acks, () -> metrics.deadLettered(site.id(), reason));
-                }
+            for (DeadLetter letter : refused) {
+                publisher.deadLetter(letter, acks, () -> metrics.deadLettered(site.id(), reasonOf(letter)));
             }
         } finally {
             acks.arm();
@@ -208,12 +209,14 @@ public class IngestService {
 
     private void refuseWhole(Site site, IngestRequest request, Instant receivedAt, byte[] body, Rejection rejection,
                              Consumer<IngestOutcome> answer) {
-        metrics.rejected(site.id(), rejection.reason(), 1);
         String raw = body == null ? "" : new String(body, 0, Math.min(body.length, MAX_DEAD_LETTER_PAYLOAD), StandardCharsets.UTF_8);
         DeadLetter letter = deadLetter(site, request, receivedAt, null, rejection, raw);
-        Acks acks = deadlines.track((ok, failure) -> answer.accept(ok
-                ? refuse(rejection.reason(), rejection.message(), 0)
-                : unavailable(request, failure)));
+        Acks acks = deadlines.track((ok, failure) -> {
+            if (ok) {
+                metrics.rejected(site.id(), rejection.reason(), 1);
+            }
+            answer.accept(ok ? refuse(rejection.reason(), rejection.message(), 0) : unavailable(request, failure));
+        });
         try {
             publisher().deadLetter(letter, acks, () -> metrics.deadLettered(site.id(), rejection.reason()));
         } finally {
@@ -232,6 +235,10 @@ public class IngestService {
 
     private DeadLetter deadLetter(Site site, IngestRequest request, Instant receivedAt, Integer index, Rejection rejection, String raw) {
         return new DeadLetter(site.id(), rejection.reason().code(), rejection.message(), request.endpoint(), index, receivedAt, raw);
+    }
+
+    private static RejectReason reasonOf(DeadLetter letter) {
+        return RejectReason.valueOf(letter.reason().toUpperCase(Locale.ROOT));
     }
 
     private static int statusFor(List<IngestResponse.Error> errors) {

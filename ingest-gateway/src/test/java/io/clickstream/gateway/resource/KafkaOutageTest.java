@@ -29,6 +29,9 @@ class KafkaOutageTest {
         send(anon).then().statusCode(202);
         given().when().get("/q/health/ready").then().statusCode(200);
 
+        String marker = "outage-" + UUID.randomUUID();
+        String invalid = "{\"event_type\":\"page_view\",\"properties\":{\"marker\":\"" + marker + "\"}}";
+        double rejectedBefore = rejectedInvalid();
         LocalKafkaResource.broker().stop();
         try {
             long start = System.nanoTime();
@@ -38,6 +41,8 @@ class KafkaOutageTest {
             // publish-timeout is 3 s in tests: no request hangs on a dead broker.
             assertThat(tookMs).isLessThan(8_000);
             awaitStatus("/q/health/ready", 503, Duration.ofSeconds(15));
+            // An invalid event cannot be kept as a dead letter either: 503, so the client sends it again later.
+            sendInvalid(invalid).then().statusCode(503);
         } finally {
             LocalKafkaResource.broker().start();
         }
@@ -53,20 +58,28 @@ class KafkaOutageTest {
         assertThat(TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 2, Duration.ofSeconds(30)))
                 .hasSizeGreaterThanOrEqualTo(2);
 
-        // The dead-letter producer recovers too: an invalid event is refused with 400 again, and kept.
-        String marker = "outage-" + UUID.randomUUID();
-        String invalid = "{\"event_type\":\"page_view\",\"properties\":{\"marker\":\"" + marker + "\"}}";
+        // The dead-letter producer recovers too: the invalid event is refused with 400 now, and kept.
         while (System.nanoTime() < deadline && status != 400) {
-            status = given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key").body(invalid)
-                    .when().post("/v1/events").statusCode();
+            status = sendInvalid(invalid).statusCode();
         }
         assertThat(status).isEqualTo(400);
+        assertThat(rejectedInvalid()).as("refused once, however many times it was sent").isEqualTo(rejectedBefore + 1);
         assertThat(TopicReader.readUntil(Topics.DEAD_LETTERS, Duration.ofSeconds(30),
                 all -> all.stream().anyMatch(r -> r.value().path("payload").asText().contains(marker))))
                 .anySatisfy(r -> assertThat(r.value().path("payload").asText()).contains(marker));
         assertThat(io.clickstream.gateway.support.MetricsText.value(
                 given().when().get("/q/metrics").then().statusCode(200).extract().asString(),
                 "clickstream_gateway_unavailable_total{endpoint=\"events\"}")).isGreaterThanOrEqualTo(1);
+    }
+
+    private static Response sendInvalid(String body) {
+        return given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key").body(body).when().post("/v1/events");
+    }
+
+    private static double rejectedInvalid() {
+        String metrics = given().when().get("/q/metrics").then().extract().asString();
+        String series = "clickstream_gateway_events_rejected_total{reason=\"invalid_event\",site=\"demo\"}";
+        return metrics.contains(series + " ") ? io.clickstream.gateway.support.MetricsText.value(metrics, series) : 0;
     }
 
     private static Response send(String anon) {
