@@ -13,6 +13,7 @@ import org.apache.spark.sql.streaming.Trigger;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -28,11 +29,14 @@ public final class AllLayersJob {
 
     public static void main(String[] args) {
         new StreamingApp("all-layers", "Runs bronze, silver and gold in one driver (local mode).",
-                (spark, config, metrics) -> {
+                (spark, config, metrics, stopRequested) -> {
                     // Bronze first: it keeps what the gateway acknowledged while a cold driver creates the other
                     // tables (half a minute on two cores). Those come before the streams that read and write them.
                     StreamingQuery bronze = BronzeStream.start(spark, config, metrics);
                     GoldTables.ensure(spark, config);
+                    if (stopRequested.getAsBoolean()) {
+                        return List.of(bronze);
+                    }
                     // Named like the silver query of the per-layer jobs: it reads bronze the same way, so the
                     // dashboards and alerts that watch silver's input need no second name.
                     StreamingQuery silverAndGold = SilverStream.start(spark, config, SilverStream.QUERY_NAME,
@@ -40,9 +44,9 @@ public final class AllLayersJob {
                             new SilverGoldBatchWriter(config, metrics));
                     // A cold driver's first batches compile most of the code they run, a minute or more on two cores.
                     // The hour, day and lifetime tables wait for silver + gold's first batch rather than slow it down.
-                    awaitFirstBatch(silverAndGold, bronze, FIRST_BATCH_WAIT);
-                    if (!silverAndGold.isActive()) {
-                        return List.of(bronze, silverAndGold); // failed, or stopped by a signal: nothing more to start
+                    awaitFirstBatch(silverAndGold, bronze, FIRST_BATCH_WAIT, stopRequested);
+                    if (!silverAndGold.isActive() || stopRequested.getAsBoolean()) {
+                        return List.of(bronze, silverAndGold); // failed, or asked to stop: nothing more to start
                     }
                     return List.of(bronze, silverAndGold, GoldStream.startPeriodic(spark, config, metrics));
                 },
@@ -52,14 +56,14 @@ public final class AllLayersJob {
 
     /**
      * Until {@code query} has finished a batch that read rows, or it and {@code upstream} both found nothing to read,
-     * or it stopped, or {@code limit} has passed. An idle {@code query} alone does not count: after a restart, silver's
+     * or it stopped, or the job was asked to stop, or {@code limit} has passed. An idle {@code query} alone does not count: after a restart, silver's
      * first trigger finds no new bronze rows long before bronze's first batch has committed.
      */
-    static void awaitFirstBatch(StreamingQuery query, StreamingQuery upstream, Duration limit)
+    static void awaitFirstBatch(StreamingQuery query, StreamingQuery upstream, Duration limit, BooleanSupplier stopRequested)
             throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (query.isActive() && !readRows(query) && !(idle(query) && idle(upstream))
-                && System.nanoTime() < deadline) {
+                && !stopRequested.getAsBoolean() && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
     }

@@ -12,7 +12,7 @@ public final class BronzeJob {
 
     public static void main(String[] args) {
         new StreamingApp("bronze", "Streams the events topic into bronze.events (raw, parsed, partitioned by date).",
-                (spark, config, metrics) -> List.of(BronzeStream.start(spark, config, metrics)),
+                (spark, config, metrics, stopRequested) -> List.of(BronzeStream.start(spark, config, metrics)),
                 BronzeTable::maintained).main(args);
     }
 }

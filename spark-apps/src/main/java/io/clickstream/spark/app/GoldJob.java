@@ -12,7 +12,7 @@ public final class GoldJob {
 
     public static void main(String[] args) {
         new StreamingApp("gold", "Builds sessions, funnel and windowed business tables from silver.events.",
-                (spark, config, metrics) -> List.of(GoldStream.start(spark, config, metrics),
+                (spark, config, metrics, stopRequested) -> List.of(GoldStream.start(spark, config, metrics),
                         GoldStream.startPeriodic(spark, config, metrics)),
                 GoldTables::maintained).main(args);
     }

@@ -7,10 +7,15 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 /** Starts the streaming queries of one or more layers. */
 @FunctionalInterface
 public interface Layers {
-    List<StreamingQuery> start(SparkSession spark, PipelineConfig config, PipelineMetrics metrics)
+    /**
+     * {@code stopRequested} turns true once the job is asked to stop: a start that takes a while (creating tables,
+     * waiting for a first batch) returns early instead of starting more. The job stops whatever did start.
+     */
+    List<StreamingQuery> start(SparkSession spark, PipelineConfig config, PipelineMetrics metrics, BooleanSupplier stopRequested)
             throws TimeoutException, InterruptedException;
 }

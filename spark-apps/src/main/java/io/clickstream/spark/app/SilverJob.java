@@ -12,7 +12,7 @@ public final class SilverJob {
 
     public static void main(String[] args) {
         new StreamingApp("silver", "Validates, deduplicates and enriches bronze.events into the silver tables.",
-                (spark, config, metrics) -> List.of(SilverStream.start(spark, config, metrics)),
+                (spark, config, metrics, stopRequested) -> List.of(SilverStream.start(spark, config, metrics)),
                 SilverTables::maintained).main(args);
     }
 }

@@ -87,7 +87,13 @@ public final class StreamingApp {
             installStopSignals(spark);
         }
         try {
-            List<StreamingQuery> queries = layers.start(spark, config, metrics);
+            List<StreamingQuery> queries = layers.start(spark, config, metrics, stopping::get);
+            if (stopping.get()) {
+                // Asked to stop while starting: the stop covered the queries running then; stop those started since.
+                awaitQuietly();
+                stopAtBatchBoundary(spark);
+                return 0;
+            }
             if (config.maintenanceEnabled()) {
                 maintenance = new TableMaintenance(spark, maintained.apply(config), config.maintenanceCompactDays(),
                         metrics, err, Clock.systemUTC()).every(config.maintenanceInterval());
@@ -160,18 +166,21 @@ public final class StreamingApp {
 
     private void installStopSignals(SparkSession spark) {
         for (String sig : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(sig), s -> {
-                if (stopping.compareAndSet(false, true)) {
-                    Thread t = new Thread(() -> {
-                        try {
-                            stopAtBatchBoundary(spark);
-                        } finally {
-                            stopped.countDown();
-                        }
-                    }, "clickstream-stop");
-                    t.start();
+            Signal.handle(new Signal(sig), s -> requestStop(spark));
+        }
+    }
+
+    /** What SIGTERM and SIGINT do: stop every query between micro-batches, on a thread of its own. */
+    void requestStop(SparkSession spark) {
+        if (stopping.compareAndSet(false, true)) {
+            Thread t = new Thread(() -> {
+                try {
+                    stopAtBatchBoundary(spark);
+                } finally {
+                    stopped.countDown();
                 }
-            });
+            }, "clickstream-stop");
+            t.start();
         }
     }
 

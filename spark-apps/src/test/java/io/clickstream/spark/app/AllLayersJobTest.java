@@ -25,7 +25,7 @@ class AllLayersJobTest {
         StreamingQuery q = readingRows(dir, 1_500);
         try {
             assertThat(q.lastProgress()).as("no batch has finished right after the start").isNull();
-            AllLayersJob.awaitFirstBatch(q, q, Duration.ofMinutes(1));
+            AllLayersJob.awaitFirstBatch(q, q, Duration.ofMinutes(1), () -> false);
             assertThat(q.recentProgress()).as("progress of the first batch").anyMatch(p -> p.numInputRows() > 0);
         } finally {
             q.stop();
@@ -40,7 +40,7 @@ class AllLayersJobTest {
         StreamingQuery upstream = readingRows(dir, 30_000); // still in its first batch when the wait ends
         try {
             long started = System.nanoTime();
-            AllLayersJob.awaitFirstBatch(idle, upstream, Duration.ofSeconds(8));
+            AllLayersJob.awaitFirstBatch(idle, upstream, Duration.ofSeconds(8), () -> false);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(8));
             // It reported progress (an idle trigger), which does not count as a batch.
             assertThat(idle.recentProgress()).isNotEmpty().allMatch(p -> p.numInputRows() == 0);
@@ -57,7 +57,7 @@ class AllLayersJobTest {
         StreamingQuery idle = idle(dir.resolve("a"));
         StreamingQuery upstream = idle(dir.resolve("b"));
         try {
-            AllLayersJob.awaitFirstBatch(idle, upstream, Duration.ofMinutes(10)); // the test's timeout fails a long wait
+            AllLayersJob.awaitFirstBatch(idle, upstream, Duration.ofMinutes(10), () -> false); // the test's timeout fails a long wait
             assertThat(idle.isActive()).isTrue();
         } finally {
             idle.stop();
@@ -70,8 +70,25 @@ class AllLayersJobTest {
     void aStoppedQueryIsNotWaitedFor(@TempDir Path dir) throws Exception {
         StreamingQuery q = readingRows(dir, 0);
         q.stop();
-        AllLayersJob.awaitFirstBatch(q, q, Duration.ofMinutes(10)); // the test's timeout fails it if this waits
+        AllLayersJob.awaitFirstBatch(q, q, Duration.ofMinutes(10), () -> false); // the test's timeout fails it if this waits
         assertThat(q.isActive()).isFalse();
+    }
+
+    /** SIGTERM during a cold start: the job stops waiting for the first batch and starts nothing more. */
+    @Test
+    @Timeout(60)
+    void aStopRequestEndsTheWait(@TempDir Path dir) throws Exception {
+        StreamingQuery idle = idle(dir.resolve("idle"));
+        StreamingQuery upstream = readingRows(dir, 30_000);
+        try {
+            long started = System.nanoTime();
+            AllLayersJob.awaitFirstBatch(idle, upstream, Duration.ofMinutes(10),
+                    () -> System.nanoTime() - started > Duration.ofSeconds(1).toNanos());
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        } finally {
+            idle.stop();
+            upstream.stop();
+        }
     }
 
     /** A stream of a table of ten rows, its first batch reads them all and takes {@code batchMillis}. */

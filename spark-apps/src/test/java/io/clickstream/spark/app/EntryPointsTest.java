@@ -7,6 +7,7 @@ import io.clickstream.spark.testing.EventJson;
 import io.clickstream.spark.testing.KafkaRows;
 import io.clickstream.spark.testing.SparkTestSession;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +24,7 @@ class EntryPointsTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    private final StreamingApp app = new StreamingApp("bronze", "Streams things.", (spark, config, metrics) -> {
+    private final StreamingApp app = new StreamingApp("bronze", "Streams things.", (spark, config, metrics, stopRequested) -> {
         throw new AssertionError("must not start streaming");
     }, config -> List.of());
 
@@ -54,7 +55,7 @@ class EntryPointsTest {
     void aFailingQueryMakesTheJobExitNonZero(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("c.properties");
         Files.writeString(file, "metrics.port=0\ncheckpoint.root=" + dir.resolve("cp") + "\n");
-        StreamingApp failing = new StreamingApp("failing", "Fails.", (spark, config, metrics) -> List.of(
+        StreamingApp failing = new StreamingApp("failing", "Fails.", (spark, config, metrics, stopRequested) -> List.of(
                 spark.readStream().format("rate").option("rowsPerSecond", "1").load()
                         .writeStream().option("checkpointLocation", config.checkpoint("failing"))
                         .foreachBatch((org.apache.spark.api.java.function.VoidFunction2<org.apache.spark.sql.Dataset<org.apache.spark.sql.Row>, Long>)
@@ -70,6 +71,40 @@ class EntryPointsTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("boom in batch");
     }
 
+    /**
+     * SIGTERM while the job is still starting (the all-layers job creates tables between its queries): the stop
+     * covers the queries running at the signal, and the job also stops those its start went on to launch.
+     */
+    @Test
+    void aStopWhileStartingAlsoStopsTheQueriesStartedAfterIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("c.properties");
+        Files.writeString(file, "metrics.port=0\ncheckpoint.root=" + dir.resolve("cp") + "\n");
+        List<StreamingQuery> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<StreamingApp> job = new java.util.concurrent.atomic.AtomicReference<>();
+        job.set(new StreamingApp("slow-start", "Starts slowly.", (spark, config, metrics, stopRequested) -> {
+            started.add(rateQuery(spark, config, "first"));
+            job.get().requestStop(spark); // the signal arrives
+            while (started.get(0).isActive()) {
+                Thread.sleep(50);
+            }
+            assertThat(stopRequested.getAsBoolean()).isTrue();
+            started.add(rateQuery(spark, config, "second")); // a start that did not look, after the stop ran
+            return List.copyOf(started);
+        }, config -> List.of()));
+
+        int code = job.get().run(new String[] {"--config", file.toString()}, new PrintStream(out, true),
+                new PrintStream(err, true, StandardCharsets.UTF_8), false);
+
+        assertThat(code).isZero();
+        assertThat(started).hasSize(2).noneMatch(StreamingQuery::isActive);
+    }
+
+    private static StreamingQuery rateQuery(SparkSession spark, PipelineConfig config, String name)
+            throws java.util.concurrent.TimeoutException {
+        return spark.readStream().format("rate").option("rowsPerSecond", "1").load().writeStream().queryName(name)
+                .option("checkpointLocation", config.checkpoint(name)).format("noop").start();
+    }
+
     /** The restarted driver counts from zero: the failure must be scrapeable before the failed one exits. */
     @Test
     void aFailedJobKeepsItsMetricsEndpointUpWithTheFailureCountedBeforeExiting(@TempDir Path dir) throws Exception {
@@ -79,7 +114,7 @@ class EntryPointsTest {
         }
         Path file = dir.resolve("c.properties");
         Files.writeString(file, "metrics.port=" + port + "\nmetrics.failure.linger=4 seconds\ncheckpoint.root=" + dir.resolve("cp") + "\n");
-        StreamingApp failing = new StreamingApp("failing", "Fails.", (spark, config, metrics) -> {
+        StreamingApp failing = new StreamingApp("failing", "Fails.", (spark, config, metrics, stopRequested) -> {
             throw new IllegalStateException("cannot start");
         }, config -> List.of());
 
