@@ -56,8 +56,9 @@ public final class AllLayersJob {
 
     /**
      * Until {@code query} has finished a batch that read rows, or it and {@code upstream} both found nothing to read,
-     * or it stopped, or the job was asked to stop, or {@code limit} has passed. An idle {@code query} alone does not count: after a restart, silver's
-     * first trigger finds no new bronze rows long before bronze's first batch has committed.
+     * or it stopped, or the job was asked to stop, or {@code limit} has passed. An idle {@code query} alone does not
+     * count: after a restart, silver's first trigger finds no new bronze rows long before bronze's first batch has
+     * committed.
      */
     static void awaitFirstBatch(StreamingQuery query, StreamingQuery upstream, Duration limit, BooleanSupplier stopRequested)
             throws InterruptedException {
