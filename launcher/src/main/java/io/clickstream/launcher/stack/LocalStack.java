@@ -122,6 +122,11 @@ public final class LocalStack {
                 Processes.stop(h, grace("spark"));
             }
         });
+        // Ctrl-C of a foreground up, or a down, while the old driver was stopping: the stack is gone, start nothing.
+        StackState now = StackState.read(requested.stateFile()).orElse(null);
+        if (now == null || now.pids().getOrDefault("spark", -1L) != StackState.RESTARTING) {
+            throw new StackException("the stack was stopped while the Spark driver was restarting; nothing was started");
+        }
         LocalStack stack = new LocalStack(running.settings(), out);
         stack.state = running;
         stack.startSpark();
