@@ -217,7 +217,7 @@ class EventsRouteTest {
     private static double rejectedBodyTooLarge() {
         String metrics = given().when().get("/q/metrics").then().extract().asString();
         String series = "clickstream_gateway_events_rejected_total{reason=\"body_too_large\",site=\"demo\"}";
-        return metrics.contains(series + " ") ? io.clickstream.gateway.support.MetricsText.value(metrics, series) : 0;
+        return io.clickstream.gateway.support.MetricsText.countOrZero(metrics, series);
     }
 
     @Test

@@ -79,7 +79,7 @@ class KafkaOutageTest {
     private static double rejectedInvalid() {
         String metrics = given().when().get("/q/metrics").then().extract().asString();
         String series = "clickstream_gateway_events_rejected_total{reason=\"invalid_event\",site=\"demo\"}";
-        return metrics.contains(series + " ") ? io.clickstream.gateway.support.MetricsText.value(metrics, series) : 0;
+        return io.clickstream.gateway.support.MetricsText.countOrZero(metrics, series);
     }
 
     private static Response send(String anon) {

@@ -16,4 +16,9 @@ public final class MetricsText {
         assertThat(m.find()).as(series + " in /q/metrics").isTrue();
         return Double.parseDouble(m.group(1));
     }
+
+    /** The value of a counter's series, 0 while nothing has created it yet. */
+    public static double countOrZero(String metrics, String series) {
+        return metrics.contains(series + " ") ? value(metrics, series) : 0;
+    }
 }
