@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clickstream.contract.EventType;
 import io.clickstream.gateway.ingest.UserAgents;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +34,6 @@ public final class SegmentMapper {
     private static final Pattern UUID_PATTERN = Pattern.compile(
             "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
     private static final Set<String> PRODUCT_FIELDS = Set.of("product_id", "sku", "name", "category", "price", "quantity");
-    private static final Set<String> ORDER_FIELDS = Set.of("order_id", "checkout_id", "revenue", "total", "currency", "products");
     private static final Set<String> PAGE_FIELDS = Set.of("url", "path", "title", "referrer");
     private static final int MAX_PROPERTIES = 50;
 
@@ -57,37 +59,63 @@ public final class SegmentMapper {
         if (call == null) {
             throw new UnmappableException("message has no type (track, page, screen, identify, group or alias)");
         }
+        call = call.toLowerCase(Locale.ROOT);
         ObjectNode out = nodes.objectNode();
         out.put("event_id", eventId(siteId, text(msg, "messageId")));
-        out.put("event_type", eventType(call.toLowerCase(Locale.ROOT), msg));
+        out.put("event_type", eventType(call, msg));
         out.put("site_id", siteId);
         String anonymousId = text(msg, "anonymousId");
         String userId = text(msg, "userId");
         out.put("anonymous_id", anonymousId != null ? anonymousId : userId);
         putIfPresent(out, "user_id", userId);
-        putIfPresent(out, "occurred_at", firstText(msg, "timestamp", "originalTimestamp"));
         String sent = text(msg, "sentAt");
-        putIfPresent(out, "sent_at", sent != null ? sent : sentAt == null || sentAt.isNull() ? null : sentAt.asText());
+        if (sent == null && sentAt != null && !sentAt.isNull() && !sentAt.isContainerNode()) {
+            sent = sentAt.asText();
+        }
+        putIfPresent(out, "sent_at", sent);
+        // originalTimestamp is the client's own clock (timestamp may already be corrected); with neither, the event
+        // happened when it was sent, and the skew correction then gives the time it was received.
+        String occurred = firstText(msg, "originalTimestamp", "timestamp");
+        out.put("occurred_at", occurred != null ? occurred : sent != null ? sent : Instant.now().toString());
 
-        JsonNode context = msg.path("context");
-        JsonNode properties = "identify".equalsIgnoreCase(call) || "group".equalsIgnoreCase(call) ? msg.path("traits") : msg.path("properties");
-        ObjectNode page = page(properties, context.path("page").isObject() ? context.path("page") : shared == null ? null : shared.path("page"));
+        ObjectNode context = mergedContext(shared, msg.path("context"));
+        boolean pageCall = "page".equals(call) || "screen".equals(call);
+        JsonNode properties = "identify".equals(call) || "group".equals(call) ? msg.path("traits") : msg.path("properties");
+        // A page call describes its page in its properties; any other call's page is context.page (the url property
+        // of Product Viewed is the product's, not the page's).
+        ObjectNode page = page(pageCall ? properties : null, context.path("page"));
         if (page.size() > 0) {
             out.set("page", page);
         }
-        ObjectNode ctx = context(context.isObject() ? context : shared);
+        ObjectNode ctx = context(context);
         if (ctx.size() > 0) {
             out.set("context", ctx);
         }
-        ObjectNode commerce = commerce(properties);
+        Set<String> mapped = new HashSet<>();
+        if (pageCall) {
+            mapped.addAll(PAGE_FIELDS);
+        }
+        ObjectNode commerce = commerce(properties, mapped);
         if (commerce.size() > 0) {
             out.set("commerce", commerce);
         }
-        ObjectNode rest = rest(properties, call, msg);
+        ObjectNode rest = rest(properties, call, msg, mapped);
         if (rest.size() > 0) {
             out.set("properties", rest);
         }
         return out;
+    }
+
+    /** The batch's context with the message's own fields over it. */
+    private ObjectNode mergedContext(JsonNode shared, JsonNode own) {
+        ObjectNode merged = nodes.objectNode();
+        if (shared != null && shared.isObject()) {
+            merged.setAll((ObjectNode) shared);
+        }
+        if (own.isObject()) {
+            merged.setAll((ObjectNode) own);
+        }
+        return merged;
     }
 
     /** A messageId that is not a UUID becomes a name-based UUID, the same on every retry, so dedup still works. */
@@ -132,7 +160,7 @@ public final class SegmentMapper {
         ObjectNode page = nodes.objectNode();
         for (String f : PAGE_FIELDS) {
             String v = text(properties, f);
-            if (v == null && contextPage != null) {
+            if (v == null) {
                 v = text(contextPage, f);
             }
             putIfPresent(page, f, v);
@@ -167,7 +195,8 @@ public final class SegmentMapper {
         return ctx;
     }
 
-    private ObjectNode commerce(JsonNode properties) {
+    /** The commerce part of {@code properties}; the names it took are added to {@code mapped}. */
+    private ObjectNode commerce(JsonNode properties, Set<String> mapped) {
         ObjectNode commerce = nodes.objectNode();
         if (!properties.isObject()) {
             return commerce;
@@ -175,16 +204,45 @@ public final class SegmentMapper {
         if (properties.path("products").isArray()) {
             var products = commerce.putArray("products");
             properties.path("products").forEach(p -> products.add(product(p)));
+            mapped.add("products");
         } else if (properties.has("sku") || properties.has("product_id")) {
             commerce.putArray("products").add(product(properties));
+            PRODUCT_FIELDS.stream().filter(properties::has).forEach(mapped::add);
         }
-        putIfPresent(commerce, "order_id", text(properties, "order_id"));
-        JsonNode revenue = properties.has("revenue") ? properties.get("revenue") : properties.get("total");
-        if (revenue != null && revenue.isNumber()) {
-            commerce.put("revenue", revenue.decimalValue());
+        if (text(properties, "order_id") != null) {
+            commerce.put("order_id", text(properties, "order_id"));
+            mapped.add("order_id");
         }
-        putIfPresent(commerce, "currency", text(properties, "currency"));
+        // Segment's revenue excludes shipping and taxes; total is the fallback when an order has no revenue.
+        String revenueField = amount(properties.get("revenue")) != null ? "revenue" : "total";
+        BigDecimal revenue = amount(properties.get(revenueField));
+        if (revenue != null) {
+            commerce.put("revenue", revenue);
+            mapped.add(revenueField);
+        }
+        if (text(properties, "currency") != null) {
+            commerce.put("currency", text(properties, "currency"));
+            mapped.add("currency");
+        }
         return commerce;
+    }
+
+    /** A number, or a string holding one ("25.00", as some SDKs send amounts); anything else is left in properties. */
+    private static BigDecimal amount(JsonNode v) {
+        if (v == null) {
+            return null;
+        }
+        if (v.isNumber()) {
+            return v.decimalValue();
+        }
+        if (v.isTextual()) {
+            try {
+                return new BigDecimal(v.asText().trim());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
     }
 
     private ObjectNode product(JsonNode p) {
@@ -193,8 +251,9 @@ public final class SegmentMapper {
         putIfPresent(out, "sku", sku != null ? sku : text(p, "product_id"));
         putIfPresent(out, "name", text(p, "name"));
         putIfPresent(out, "category", text(p, "category"));
-        if (p.path("price").isNumber()) {
-            out.put("price", p.path("price").decimalValue());
+        BigDecimal price = amount(p.get("price"));
+        if (price != null) {
+            out.put("price", price);
         }
         if (p.path("quantity").canConvertToInt() && p.path("quantity").isIntegralNumber()) {
             out.put("quantity", p.path("quantity").asInt());
@@ -203,15 +262,21 @@ public final class SegmentMapper {
     }
 
     /** What is left of properties/traits after mapping, bounded; identify keeps its traits here. */
-    private ObjectNode rest(JsonNode properties, String call, JsonNode msg) {
+    private ObjectNode rest(JsonNode properties, String call, JsonNode msg, Set<String> mapped) {
         ObjectNode rest = nodes.objectNode();
-        if ("track".equalsIgnoreCase(call)) {
-            String name = text(msg, "event");
-            if (name != null && ECOMMERCE.get(name.trim().toLowerCase(Locale.ROOT)) == null) {
-                rest.put("event_name", name);
+        switch (call) {
+            case "track" -> {
+                String name = text(msg, "event");
+                if (name != null && ECOMMERCE.get(name.trim().toLowerCase(Locale.ROOT)) == null) {
+                    rest.put("event_name", name);
+                }
             }
-        } else if ("page".equalsIgnoreCase(call) || "screen".equalsIgnoreCase(call)) {
-            putIfPresent(rest, "name", text(msg, "name"));
+            case "page", "screen" -> putIfPresent(rest, "name", text(msg, "name"));
+            // The ids these calls exist for: the identity an alias merges, the account a group call joins.
+            case "alias" -> putIfPresent(rest, "previous_id", text(msg, "previousId"));
+            case "group" -> putIfPresent(rest, "group_id", text(msg, "groupId"));
+            default -> {
+            }
         }
         if (!properties.isObject()) {
             return rest;
@@ -220,7 +285,7 @@ public final class SegmentMapper {
         while (fields.hasNext() && rest.size() < MAX_PROPERTIES) {
             Map.Entry<String, JsonNode> f = fields.next();
             String key = f.getKey();
-            if (PAGE_FIELDS.contains(key) || ORDER_FIELDS.contains(key) || PRODUCT_FIELDS.contains(key) || key.length() > 64) {
+            if (mapped.contains(key) || rest.has(key) || key.length() > 64) {
                 continue;
             }
             rest.set(key, f.getValue());

@@ -26,7 +26,7 @@ import java.util.List;
 
 /**
  * Segment's HTTP Tracking API ({@code /v1/batch}, {@code /v1/track}, {@code /v1/page}, {@code /v1/screen},
- * {@code /v1/identify}, {@code /v1/group}, {@code /v1/alias}): write key as HTTP Basic user name or {@code writeKey}
+ * {@code /v1/identify}, {@code /v1/group}, {@code /v1/alias}, and the one-letter paths of analytics.js 2.0): write key as HTTP Basic user name or {@code writeKey}
  * in the body. Answers 200 (what Segment's SDKs expect) once Kafka has every accepted event.
  */
 @ApplicationScoped
@@ -51,10 +51,16 @@ public class SegmentRoute {
     }
 
     void register(@Observes Router router) {
-        router.post("/v1/batch").handler(http.bodyHandler()).handler(rc -> handle(rc, null))
-                .failureHandler(rc -> http.bodyRefused(rc, ENDPOINT, ingest));
+        route(router, "batch", null);
         for (String call : SINGLE_CALLS) {
-            router.post("/v1/" + call).handler(http.bodyHandler()).handler(rc -> handle(rc, call))
+            route(router, call, call);
+        }
+    }
+
+    /** {@code /v1/track}, and {@code /v1/t}: analytics.js 2.0 posts to the call type's first letter ({@code /v1/b} batched). */
+    private void route(Router router, String name, String call) {
+        for (String path : List.of("/v1/" + name, "/v1/" + name.charAt(0))) {
+            router.post(path).handler(http.bodyHandler()).handler(rc -> handle(rc, call))
                     .failureHandler(rc -> http.bodyRefused(rc, ENDPOINT, ingest));
         }
     }

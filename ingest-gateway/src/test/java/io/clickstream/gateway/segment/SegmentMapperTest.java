@@ -42,4 +42,73 @@ class SegmentMapperTest {
         assertThatThrownBy(() -> mapper.map(msg, null, "demo", null, null))
                 .isInstanceOf(SegmentMapper.UnmappableException.class).hasMessageContaining("teleport");
     }
+
+    @Test
+    void theClientClockIsOriginalTimestampThenTimestampThenSentAt() throws Exception {
+        var both = json.readTree("{\"anonymousId\":\"a\",\"event\":\"x\",\"timestamp\":\"2026-01-01T10:00:05Z\","
+                + "\"originalTimestamp\":\"2026-01-01T09:00:00Z\",\"sentAt\":\"2026-01-01T09:00:01Z\"}");
+        assertThat(mapper.map(both, "track", "demo", null, null).get("occurred_at").asText()).isEqualTo("2026-01-01T09:00:00Z");
+        var onlySent = json.readTree("{\"anonymousId\":\"a\",\"event\":\"x\"}");
+        var out = mapper.map(onlySent, "track", "demo", json.readTree("\"2026-01-01T09:00:01Z\""), null);
+        assertThat(out.get("occurred_at").asText()).isEqualTo(out.get("sent_at").asText()).isEqualTo("2026-01-01T09:00:01Z");
+        var neither = mapper.map(json.readTree("{\"anonymousId\":\"a\",\"event\":\"x\"}"), "track", "demo", null, null);
+        assertThat(java.time.Instant.parse(neither.get("occurred_at").asText()))
+                .isBetween(java.time.Instant.now().minusSeconds(5), java.time.Instant.now());
+    }
+
+    @Test
+    void aTrackCallsPageIsContextPageAndItsUrlPropertyStaysAProperty() throws Exception {
+        var msg = json.readTree("""
+                {"anonymousId":"a","event":"Product Added","timestamp":"2026-01-01T09:00:00Z",
+                 "context":{"page":{"url":"https://shop.example/search?q=uno","path":"/search","title":"Search"},"library":{"name":"analytics.js"}},
+                 "properties":{"product_id":"p1","name":"Uno","url":"https://shop.example/products/uno","price":"3.50"}}""");
+        var out = mapper.map(msg, "track", "demo", null, json.readTree("{\"userAgent\":\"Mozilla/5.0\",\"locale\":\"de-DE\"}"));
+        assertThat(out.at("/page/path").asText()).isEqualTo("/search");
+        assertThat(out.at("/page/url").asText()).isEqualTo("https://shop.example/search?q=uno");
+        assertThat(out.at("/properties/url").asText()).isEqualTo("https://shop.example/products/uno");
+        assertThat(out.at("/commerce/products/0/sku").asText()).isEqualTo("p1");
+        assertThat(out.at("/commerce/products/0/price").decimalValue()).isEqualByComparingTo("3.50");
+        // the batch's context under the message's own
+        assertThat(out.at("/context/user_agent").asText()).isEqualTo("Mozilla/5.0");
+        assertThat(out.at("/context/locale").asText()).isEqualTo("de-DE");
+        assertThat(out.at("/context/library/name").asText()).isEqualTo("analytics.js");
+        var page = json.readTree("""
+                {"anonymousId":"a","name":"Docs","properties":{"url":"https://shop.example/docs","path":"/docs","category":"Docs"},
+                 "context":{"page":{"url":"https://shop.example/old","path":"/old"}}}""");
+        var pageOut = mapper.map(page, "page", "demo", null, null);
+        assertThat(pageOut.at("/page/path").asText()).isEqualTo("/docs");
+        assertThat(pageOut.at("/properties/category").asText()).isEqualTo("Docs");
+        assertThat(pageOut.at("/properties/url").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void propertiesThatWereNotMappedAreKept() throws Exception {
+        var video = json.readTree("""
+                {"anonymousId":"a","event":"Video Played","properties":{"name":"Intro","category":"Help","quantity":2,"position":30}}""");
+        var out = mapper.map(video, "track", "demo", null, null);
+        assertThat(out.has("commerce")).isFalse();
+        assertThat(out.at("/properties/name").asText()).isEqualTo("Intro");
+        assertThat(out.at("/properties/category").asText()).isEqualTo("Help");
+        assertThat(out.at("/properties/quantity").asInt()).isEqualTo(2);
+        assertThat(out.at("/properties/position").asInt()).isEqualTo(30);
+        var checkout = json.readTree("""
+                {"anonymousId":"a","event":"Checkout Started","properties":{"checkout_id":"c-1","order_id":"o-1","total":30,"revenue":"25.00","currency":"EUR"}}""");
+        var c = mapper.map(checkout, "track", "demo", null, null);
+        assertThat(c.at("/commerce/revenue").decimalValue()).isEqualByComparingTo("25.00");
+        assertThat(c.at("/commerce/order_id").asText()).isEqualTo("o-1");
+        assertThat(c.at("/properties/checkout_id").asText()).isEqualTo("c-1");
+        assertThat(c.at("/properties/total").asInt()).isEqualTo(30);
+        var noRevenue = json.readTree("{\"anonymousId\":\"a\",\"event\":\"Order Completed\",\"properties\":{\"total\":30}}");
+        assertThat(mapper.map(noRevenue, "track", "demo", null, null).at("/commerce/revenue").decimalValue()).isEqualByComparingTo("30");
+    }
+
+    @Test
+    void aliasAndGroupKeepTheIdsTheyExistFor() throws Exception {
+        var alias = mapper.map(json.readTree("{\"previousId\":\"anon-old\",\"userId\":\"user-42\"}"), "alias", "demo", null, null);
+        assertThat(alias.at("/properties/previous_id").asText()).isEqualTo("anon-old");
+        var group = mapper.map(json.readTree("{\"anonymousId\":\"a\",\"groupId\":\"acme\",\"traits\":{\"plan\":\"pro\"}}"),
+                "group", "demo", null, null);
+        assertThat(group.at("/properties/group_id").asText()).isEqualTo("acme");
+        assertThat(group.at("/properties/plan").asText()).isEqualTo("pro");
+    }
 }

@@ -100,4 +100,30 @@ class SegmentResourceTest {
         given().contentType(ContentType.JSON).body("{\"writeKey\":\"demo-write-key\",\"events\":[]}").when().post("/v1/batch")
                 .then().statusCode(400).body("errors[0].reason", equalTo("unmappable_message"));
     }
+
+    @Test
+    void analyticsJs2PostsToOneLetterPathsAsTextPlain() {
+        String anon = "ajs2-" + UUID.randomUUID();
+        // As @segment/analytics-next sends them: /v1/<first letter of the type>, text/plain, writeKey in the body,
+        // and /v1/b for its batching strategy. No timestamp on the batched one: it happened when sent.
+        given().contentType("text/plain").body("""
+                        {"type":"page","anonymousId":"%s","writeKey":"demo-write-key","timestamp":"%s","sentAt":"%2$s",
+                         "properties":{"url":"https://shop.example/","path":"/","title":"Home"}}""".formatted(anon, Instant.now()))
+                .when().post("/v1/p").then().statusCode(200).body("accepted", equalTo(1));
+        given().contentType("text/plain").body("""
+                        {"type":"track","event":"Product Viewed","anonymousId":"%s","writeKey":"demo-write-key","timestamp":"%s",
+                         "sentAt":"%2$s","properties":{"product_id":"p-1","price":3}}""".formatted(anon, Instant.now()))
+                .when().post("/v1/t").then().statusCode(200).body("accepted", equalTo(1));
+        given().contentType("text/plain").body("""
+                        {"writeKey":"demo-write-key","sentAt":"%s","batch":[{"type":"identify","anonymousId":"%s","userId":"u-7"}]}"""
+                        .formatted(Instant.now(), anon))
+                .when().post("/v1/b").then().statusCode(200).body("accepted", equalTo(1));
+        List<JsonNode> events = TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 3, WAIT)
+                .stream().map(TopicReader.Record::value).toList();
+        assertThat(events).extracting(e -> e.get("event_type").asText())
+                .containsExactly("page_view", "product_view", "identify");
+        assertThat(events.get(1).at("/commerce/products/0/sku").asText()).isEqualTo("p-1");
+        assertThat(Duration.between(Instant.parse(events.get(2).get("event_time").asText()),
+                Instant.parse(events.get(2).get("received_at").asText())).abs()).isLessThan(Duration.ofSeconds(1));
+    }
 }
