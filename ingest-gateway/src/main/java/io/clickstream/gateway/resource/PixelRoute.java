@@ -143,8 +143,10 @@ public class PixelRoute {
             }
         }
         if (!event.has("occurred_at")) {
-            // A pixel fires when it happens: the server's clock is the event's clock.
+            // A pixel fires when it happens: the server's clock is the event's clock. A sent_at of the client's clock
+            // beside it would make the skew correction subtract one clock from the other.
             event.put("occurred_at", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+            event.remove("sent_at");
         }
         EventsRoute.fillUserAgent(event, userAgent);
         return Readout.of(List.of(RawEvent.of(0, event, event.toString())));

@@ -53,6 +53,22 @@ class PixelAndTrackerResourceTest {
     }
 
     @Test
+    void aPixelWithoutOccurredAtHappenedWhenReceivedWhateverItsSentAtSays() {
+        // The server's clock stands in for occurred_at: a client clock ten minutes off in sent_at must not shift the
+        // event (nor refuse it as occurring after it was sent).
+        for (long offsetMinutes : new long[] {-10, 10}) {
+            String anon = "pixel-" + UUID.randomUUID();
+            given().queryParam("writeKey", "demo-write-key").queryParam("anonymous_id", anon)
+                    .queryParam("sent_at", java.time.Instant.now().plus(Duration.ofMinutes(offsetMinutes)).toString())
+                    .when().get("/v1/p.gif").then().statusCode(200).header("X-Clickstream-Error", org.hamcrest.Matchers.nullValue());
+            JsonNode e = TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 1, WAIT).get(0).value();
+            Duration shift = Duration.between(java.time.Instant.parse(e.get("event_time").asText()),
+                    java.time.Instant.parse(e.get("received_at").asText()));
+            assertThat(shift.abs()).isLessThan(Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
     void pixelRefusalsStillReturnTheImageWithTheReasonInAHeader() {
         given().queryParam("writeKey", "demo-write-key").queryParam("event_type", "page_view")
                 .when().get("/v1/p.gif")
@@ -95,7 +111,7 @@ class PixelAndTrackerResourceTest {
         assertThat(metrics)
                 .contains("clickstream_gateway_events_received_total{site=\"demo\"}")
                 .contains("clickstream_gateway_events_accepted_total{site=\"demo\"}")
-                .contains("clickstream_gateway_request_seconds_bucket{endpoint=\"pixel\"")
+                .contains("clickstream_gateway_request_seconds_bucket{route=\"pixel\"")
                 .contains("clickstream_gateway_kafka_publish_seconds_bucket")
                 .contains("clickstream_gateway_kafka_inflight_sends")
                 .contains("clickstream_gateway_request_body_bytes_bucket")
