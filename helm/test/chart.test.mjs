@@ -164,6 +164,9 @@ test('gateway: hardened pod, health probes, write keys only from Secrets', () =>
   const props2 = byKind(twoSites, 'ConfigMap').find((m) => m.data?.['gateway.properties']).data['gateway.properties'];
   assert.match(props2, /^clickstream\.sites\.blog-2\.allowed-origins=https:\/\/blog\.example\.com$/m);
   assert.equal(byKind(twoSites, 'Ingress').length, 1);
+  // Only the ingest API and the tracker are public: health, metrics and /pipeline stay inside the cluster.
+  const paths = byKind(twoSites, 'Ingress')[0].spec.rules.flatMap((r) => r.http.paths.map((p) => p.path));
+  assert.deepEqual([...new Set(paths)].sort(), ['/tracker', '/tracker.js', '/v1']);
   assert.equal(byKind(defaults(), 'Ingress').length, 0);
 });
 
@@ -187,6 +190,13 @@ test('spark: one SparkApplication per layer, restarted forever, tables and check
     assert.match(a.spec.sparkConf['spark.kubernetes.driverEnv.CLICKSTREAM_WAREHOUSE_ROOT'], /^s3a:\/\/clickstream\/warehouse$/);
     assert.match(a.spec.sparkConf['spark.kubernetes.driverEnv.CLICKSTREAM_CHECKPOINT_ROOT'], /^s3a:\/\/clickstream\/checkpoints$/);
     assert.equal(a.spec.sparkConf['spark.hadoop.fs.s3a.endpoint'], 'http://minio.clickstream-storage.svc:9000');
+  }
+  const onFailure = byKind(render(HELMS[1].bin, 'default', ['--set', 'spark.restartPolicy.type=OnFailure']), 'SparkApplication');
+  for (const a of onFailure) {
+    // The operator retries OnFailure only when the counts are set: without them it behaves like Never.
+    assert.equal(a.spec.restartPolicy.onFailureRetries, 10);
+    assert.equal(a.spec.restartPolicy.onSubmissionFailureRetries, 5);
+    assert.deepEqual(crds.validate(a), []);
   }
   const aws = byKind(rendered.get('helm 4/external-s3'), 'SparkApplication')[0].spec.sparkConf;
   assert.equal(aws['spark.kubernetes.driverEnv.CLICKSTREAM_WAREHOUSE_ROOT'], 's3a://acme-analytics/clickstream/prod/warehouse');
@@ -292,7 +302,20 @@ test('monitoring: PrometheusRule and dashboards are the files of grafana/, uncha
   }
   const mon = byKind(defaults(), 'ServiceMonitor')[0];
   assert.equal(mon.metadata.labels.release, 'kube-prometheus-stack');
-  assert.equal(byKind(defaults(), 'PodMonitor')[0].spec.podMetricsEndpoints[0].portNumber, 9464);
+  // Prometheus makes targets only of ports a container declares: the PodMonitor's port is each driver's named port.
+  const endpoint = byKind(defaults(), 'PodMonitor')[0].spec.podMetricsEndpoints[0];
+  for (const app of byKind(defaults(), 'SparkApplication')) {
+    const port = app.spec.driver.ports.find((p) => p.name === endpoint.port);
+    assert.ok(port, `${app.metadata.name}: no driver port named ${endpoint.port}`);
+    assert.equal(port.containerPort, 9464);
+    assert.equal(app.spec.sparkConf['spark.kubernetes.driverEnv.CLICKSTREAM_METRICS_PORT'], '9464');
+  }
+  // The Prometheus operator labels every target with endpoint=<port name> and renames a metric's own endpoint label
+  // to exported_endpoint: a dashboard or rule selecting on the metric's endpoint would find nothing.
+  for (const f of [...readdirSync(join(dir, 'dashboards')).map((d) => join(dir, 'dashboards', d)),
+    ...readdirSync(join(dir, 'alerts')).map((a) => join(dir, 'alerts', a))]) {
+    assert.doesNotMatch(readFileSync(f, 'utf8'), /[{,(]\s*endpoint\b|\{\{endpoint\}\}/, `${f} uses the endpoint label`);
+  }
 });
 
 function promqlErrors(expr) {

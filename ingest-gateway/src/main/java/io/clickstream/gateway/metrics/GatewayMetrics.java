@@ -49,7 +49,7 @@ public class GatewayMetrics {
         // At zero from the start, so the 503/429 panels and the Kafka-unavailable alert have a series to work on
         // before the first refusal (the endpoint and scope names are the ones the routes and the limiter use).
         for (String endpoint : new String[] {"events", "pixel", "segment"}) {
-            counter("clickstream_gateway_unavailable_total", "endpoint", endpoint, null, null);
+            counter("clickstream_gateway_unavailable_total", "route", endpoint, null, null);
         }
         for (String scope : new String[] {"ip", "site"}) {
             counter("clickstream_gateway_rate_limited_total", "scope", scope, null, null);
@@ -74,7 +74,7 @@ public class GatewayMetrics {
 
     /** A request answered 503 because Kafka did not acknowledge in time or the send buffer was full. */
     public void unavailable(String endpoint) {
-        counter("clickstream_gateway_unavailable_total", "endpoint", endpoint, null, null).increment();
+        counter("clickstream_gateway_unavailable_total", "route", endpoint, null, null).increment();
     }
 
     public void rateLimited(String scope) {
@@ -92,7 +92,7 @@ public class GatewayMetrics {
     public void finishRequest(Timer.Sample sample, String endpoint, int status) {
         sample.stop(requestTimers.computeIfAbsent(new TimerKey(endpoint, status), k -> Timer.builder("clickstream_gateway_request")
                 .description("Ingest request latency, from arrival until the answer (after Kafka's ack)")
-                .tag("endpoint", endpoint).tag("status", Integer.toString(status))
+                .tag("route", endpoint).tag("status", Integer.toString(status))
                 .publishPercentileHistogram()
                 .register(registry)));
     }

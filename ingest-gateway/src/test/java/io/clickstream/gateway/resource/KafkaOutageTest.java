@@ -69,7 +69,7 @@ class KafkaOutageTest {
                 .anySatisfy(r -> assertThat(r.value().path("payload").asText()).contains(marker));
         assertThat(io.clickstream.gateway.support.MetricsText.value(
                 given().when().get("/q/metrics").then().statusCode(200).extract().asString(),
-                "clickstream_gateway_unavailable_total{endpoint=\"events\"}")).isGreaterThanOrEqualTo(1);
+                "clickstream_gateway_unavailable_total{route=\"events\"}")).isGreaterThanOrEqualTo(1);
     }
 
     private static Response sendInvalid(String body) {

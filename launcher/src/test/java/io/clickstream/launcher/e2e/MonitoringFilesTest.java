@@ -17,7 +17,7 @@ class MonitoringFilesTest {
     @Test
     void metricNamesAreTheSelectorsNotFunctionsKeywordsLabelsOrNumbers() {
         assertThat(MonitoringFiles.metricNames(
-                "histogram_quantile(0.99, sum by (le) (rate(clickstream_gateway_request_seconds_bucket{endpoint=~\"events|pixel\"}[5m])))"))
+                "histogram_quantile(0.99, sum by (le) (rate(clickstream_gateway_request_seconds_bucket{route=~\"events|pixel\"}[5m])))"))
                 .containsExactly("clickstream_gateway_request_seconds_bucket");
         assertThat(MonitoringFiles.metricNames(
                 "sum(rate(a_total[5m])) / clamp_min(sum(rate(b_total{query=\"silver\"}[5m])), 1e-9) > 0.05 and on () c > 0"))
