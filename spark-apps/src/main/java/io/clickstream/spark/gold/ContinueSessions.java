@@ -15,7 +15,9 @@ import java.util.List;
 /**
  * One visitor's new events, cogrouped with the visitor's live session as stored in {@code gold.sessions}: continues or
  * splits the session ({@link Sessionizer}) and returns every session the batch touched. A live session whose visitor
- * sent nothing for a gap of receive time (against the newest receipt of the batch) is returned closed.
+ * sent nothing for a gap plus the allowed lateness of receive time (against the newest receipt of the batch) is
+ * returned closed: an event that is not late and arrives after that can no longer be within a gap of the session's
+ * event times, so closing it sooner could split a session that a pass over silver keeps whole.
  * Event rows: site_id, anonymous_id, event_id, event_type, event_time, user_id, page_path, revenue, skus, categories,
  * received_at (see {@link LiveSessions#input}).
  */
@@ -29,13 +31,13 @@ public final class ContinueSessions implements CoGroupFunction<String, Row, Row,
             .add("previous_funnel_step", DataTypes.IntegerType);
 
     private final Sessionizer sessionizer;
-    private final long gapMs;
+    private final long expireAfterMs;
     private final long windowMs;
     private final long newestReceiptMs;
 
-    public ContinueSessions(long gapMs, long windowMs, long newestReceiptMs) {
+    public ContinueSessions(long gapMs, long allowedLatenessMs, long windowMs, long newestReceiptMs) {
         this.sessionizer = new Sessionizer(gapMs);
-        this.gapMs = gapMs;
+        this.expireAfterMs = gapMs + allowedLatenessMs;
         this.windowMs = windowMs;
         this.newestReceiptMs = newestReceiptMs;
     }
@@ -77,7 +79,7 @@ public final class ContinueSessions implements CoGroupFunction<String, Row, Row,
         }
         if (events.isEmpty()) {
             if (visitor.open != null && visitor.lastReceivedMs != Long.MIN_VALUE
-                    && newestReceiptMs - visitor.lastReceivedMs > gapMs) {
+                    && newestReceiptMs - visitor.lastReceivedMs > expireAfterMs) {
                 out.add(closed(siteId, anonymousId, visitor));
             }
             return out.iterator();

@@ -64,7 +64,8 @@ public final class LiveSessions {
                 .groupByKey((MapFunction<Row, String>) r -> ContinueSessions.key(r.getString(0), r.getString(1)), Encoders.STRING())
                 .cogroup(live.groupByKey((MapFunction<Row, String>) r -> ContinueSessions.key(r.getAs("site_id"),
                                 r.getAs("anonymous_id")), Encoders.STRING()),
-                        new ContinueSessions(config.sessionGap().toMillis(), config.funnelWindow().toMillis(),
+                        new ContinueSessions(config.sessionGap().toMillis(), config.allowedLateness().toMillis(),
+                                config.funnelWindow().toMillis(),
                                 newest.getTimestamp(0).getTime()),
                         Encoders.row(ContinueSessions.OUTPUT));
         // Computed once, apart from gold.sessions: a cache would be rebuilt from the table after the MERGE below, and
