@@ -20,15 +20,16 @@ public record UrlParts(String domain, String path, String query, String utmSourc
         }
         URI uri;
         try {
-            uri = new URI(url.trim());
+            uri = new URI(escapeWhatBrowsersKeep(url.trim()));
         } catch (URISyntaxException e) {
             return null;
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+        String host = host(uri);
+        if (!(scheme.equals("http") || scheme.equals("https")) || host == null) {
             return null;
         }
-        String domain = uri.getHost().toLowerCase(Locale.ROOT);
+        String domain = host.toLowerCase(Locale.ROOT);
         if (domain.startsWith("www.")) {
             domain = domain.substring(4);
         }
@@ -36,6 +37,73 @@ public record UrlParts(String domain, String path, String query, String utmSourc
         Map<String, String> params = queryParameters(uri.getRawQuery());
         return new UrlParts(domain, path, uri.getRawQuery(), params.get("utm_source"), params.get("utm_medium"),
                 params.get("utm_campaign"), params.get("utm_term"), params.get("utm_content"));
+    }
+
+    /**
+     * Browsers leave some characters unescaped in {@code location.href} and {@code document.referrer} that
+     * {@link URI} (RFC 2396) refuses: {@code | ^ { } [ ]} outside a host, a {@code %} that starts no escape, and
+     * the like. They are escaped here first, so such a URL is still a URL. Written by hand: {@link URI} is what
+     * the JDK offers, and this is the part of a browser's (WHATWG) parsing it lacks.
+     */
+    static String escapeWhatBrowsersKeep(String url) {
+        int authorityEnd = authorityEnd(url);
+        StringBuilder out = null;
+        for (int i = 0; i < url.length(); i++) {
+            char c = url.charAt(i);
+            boolean escape = switch (c) {
+                case '|', '^', '{', '}', '`', '"', '<', '>', '\\', ' ' -> true;
+                // brackets belong to an IPv6 host only
+                case '[', ']' -> i >= authorityEnd;
+                case '%' -> !(i + 2 < url.length() && isHex(url.charAt(i + 1)) && isHex(url.charAt(i + 2)));
+                default -> c < 0x20 || c == 0x7f;
+            };
+            if (escape && out == null) {
+                out = new StringBuilder(url.length() + 16).append(url, 0, i);
+            }
+            if (out != null) {
+                if (escape) {
+                    out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+                } else {
+                    out.append(c);
+                }
+            }
+        }
+        return out == null ? url : out.toString();
+    }
+
+    /** Index just past the authority of "scheme://authority...", or 0 when there is none. */
+    private static int authorityEnd(String url) {
+        int start = url.indexOf("://");
+        if (start < 0) {
+            return 0;
+        }
+        int end = start + 3;
+        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        return end;
+    }
+
+    private static boolean isHex(char c) {
+        return Character.digit(c, 16) >= 0;
+    }
+
+    /** The host; {@link URI} has none for a name with an underscore (my_shop.example.com), which browsers accept. */
+    private static String host(URI uri) {
+        if (uri.getHost() != null) {
+            return uri.getHost();
+        }
+        String authority = uri.getRawAuthority();
+        if (authority == null) {
+            return null;
+        }
+        authority = authority.substring(authority.lastIndexOf('@') + 1);
+        int colon = authority.lastIndexOf(':');
+        if (colon >= 0) {
+            authority = authority.substring(0, colon);
+        }
+        return authority.matches("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*") ? authority : null;
     }
 
     public static boolean isValid(String url) {

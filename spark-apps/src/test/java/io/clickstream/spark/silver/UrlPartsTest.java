@@ -22,11 +22,26 @@ class UrlPartsTest {
     }
 
     @Test
-    void pathDefaultsToRootAndBrokenEscapesMakeAUrlInvalid() {
+    void pathDefaultsToRootAndABrokenEscapeIsKeptAsText() {
         UrlParts p = UrlParts.parse("http://shop.example?utm_source=a+b");
         assertThat(p.path()).isEqualTo("/");
         assertThat(p.utmSource()).isEqualTo("a b");
-        assertThat(UrlParts.isValid("http://shop.example/?utm_source=%zz")).isFalse();
+        // A browser keeps a % that starts no escape as it is (new URL("…?utm_source=%zz") is a URL).
+        assertThat(UrlParts.parse("http://shop.example/?utm_source=%zz").utmSource()).isEqualTo("%zz");
+    }
+
+    @Test
+    void urlsAsBrowsersReportThemAreValidThoughJavasUriRefusesThem() {
+        // Characters location.href and document.referrer leave unescaped, and a host name with an underscore.
+        UrlParts search = UrlParts.parse("https://shop.example/s?q=a|b&utm_content={{ad.name}}&utm_source=x");
+        assertThat(search.domain()).isEqualTo("shop.example");
+        assertThat(search.utmContent()).isEqualTo("{{ad.name}}");
+        assertThat(UrlParts.parse("https://shop.example/p/a|b^c").path()).isEqualTo("/p/a%7Cb%5Ec");
+        assertThat(UrlParts.parse("https://my_shop.example.com:8443/").domain()).isEqualTo("my_shop.example.com");
+        assertThat(UrlParts.parse("https://[2001:db8::1]/x").domain()).isEqualTo("[2001:db8::1]");
+        // still not URLs: no host, a host that is no name
+        assertThat(UrlParts.isValid("https:///path")).isFalse();
+        assertThat(UrlParts.isValid("https://a|b.example/")).isFalse();
     }
 
     @Test
