@@ -26,4 +26,23 @@ class TrafficSourceTest {
         assertThat(TrafficSource.classify(PAGE, "https://t.co/abc")).isEqualTo(new TrafficSource("twitter", "social"));
         assertThat(TrafficSource.classify(PAGE, "https://blog.example.org/post")).isEqualTo(new TrafficSource("blog.example.org", "referral"));
     }
+
+    @Test
+    void aSearchEnginesOtherServicesAreNoSearchAndWebMailIsEmail() {
+        assertThat(TrafficSource.classify(PAGE, "https://mail.google.com/mail/u/0/")).isEqualTo(new TrafficSource("gmail", "email"));
+        assertThat(TrafficSource.classify(PAGE, "https://outlook.live.com/mail/0/")).isEqualTo(new TrafficSource("outlook", "email"));
+        assertThat(TrafficSource.classify(PAGE, "https://mail.yandex.ru/")).isEqualTo(new TrafficSource("yandex_mail", "email"));
+        assertThat(TrafficSource.classify(PAGE, "https://docs.google.com/document/d/1")).isEqualTo(new TrafficSource("docs.google.com", "referral"));
+        assertThat(TrafficSource.classify(PAGE, "https://yandex.ru/search/?text=x")).isEqualTo(new TrafficSource("yandex", "organic"));
+        assertThat(TrafficSource.classify(PAGE, "https://search.yahoo.com/search?p=x")).isEqualTo(new TrafficSource("yahoo", "organic"));
+        assertThat(TrafficSource.classify(PAGE, "https://cn.bing.com/search?q=x")).isEqualTo(new TrafficSource("bing", "organic"));
+    }
+
+    @Test
+    void theSitesOwnSubdomainsAreInternal() {
+        assertThat(TrafficSource.classify(PAGE, "https://m.shop.example/cart")).isEqualTo(new TrafficSource("(internal)", "internal"));
+        assertThat(TrafficSource.classify(UrlParts.parse("https://m.shop.example/"), "https://shop.example/"))
+                .isEqualTo(new TrafficSource("(internal)", "internal"));
+        assertThat(TrafficSource.classify(PAGE, "https://othershop.example/")).isEqualTo(new TrafficSource("othershop.example", "referral"));
+    }
 }
