@@ -30,7 +30,8 @@ public final class BatchStats {
 
     /**
      * Data-quality counts of a checked (deduplicated) silver batch, in one pass over the cached batch: parse
-     * failures, quarantined rows and the rules they broke, late events, and bots among the clean rows.
+     * failures, quarantined rows and the rules they broke, and late events and bots among the clean rows (a
+     * quarantined row is counted there only).
      */
     public static void reportSilver(Dataset<Row> checkedBatch, List<String> ruleNames, PipelineMetrics metrics) {
         if (metrics == PipelineMetrics.NONE) {
@@ -38,7 +39,7 @@ public final class BatchStats {
         }
         Column broken = size(col("dq_violations")).gt(0);
         List<Column> counts = new ArrayList<>(List.of(
-                countIf(col("parse_failed")), countIf(broken), countIf(col("is_late")),
+                countIf(col("parse_failed")), countIf(broken), countIf(not(broken).and(col("is_late"))),
                 countIf(not(broken).and(SilverUdfs.USER_AGENT.apply(col("context.user_agent")).getField("is_bot")))));
         ruleNames.forEach(rule -> counts.add(countIf(array_contains(col("dq_violations"), rule))));
         Row totals = checkedBatch.agg(counts.get(0), counts.subList(1, counts.size()).toArray(Column[]::new)).head();

@@ -1,6 +1,8 @@
 package io.clickstream.spark.silver;
 
 import io.clickstream.spark.config.PipelineConfig;
+import io.clickstream.spark.metrics.BatchStats;
+import io.clickstream.spark.metrics.PipelineMetrics;
 import io.clickstream.spark.testing.EventJson;
 import io.clickstream.spark.testing.KafkaRows;
 import io.clickstream.spark.testing.SparkTestSession;
@@ -78,6 +80,29 @@ class QualityRulesTest {
                 .forEach(r -> late.put(r.getString(0), r.getBoolean(1)));
 
         assertThat(late).containsExactlyEntriesOf(new TreeMap<>(Map.of("fallback", true, "late", true, "on-time", false)));
+    }
+
+    @Test
+    void aQuarantinedRowIsNotCountedAsLateToo() {
+        KafkaRows rows = new KafkaRows()
+                .add("late", ok("1").str("event_time", "2026-11-20T11:00:00Z").json(), T)
+                .add("too-old-and-late", ok("2").str("event_time", "2026-11-12T12:00:00Z").json(), T)
+                .add("bad-url-and-late", ok("3").str("event_time", "2026-11-20T11:00:00Z").page("/relative", "/relative").json(), T)
+                .add("browser-url", ok("4").page("https://shop.example/s?q=a|b", "/s").referrer("https://forum.example/t/a|b").json(), T);
+        long[] counted = new long[2];
+        BatchStats.reportSilver(SilverTransform.check(rows.toBronze(spark), config), QualityRules.names(config), new PipelineMetrics() {
+            @Override
+            public void quarantined(long rows, Map<String, Long> perRule) {
+                counted[0] = rows;
+            }
+
+            @Override
+            public void lateEvents(long events) {
+                counted[1] = events;
+            }
+        });
+        assertThat(counted[0]).as("quarantined").isEqualTo(2);
+        assertThat(counted[1]).as("late, in silver").isEqualTo(1);
     }
 
     @Test
