@@ -10,12 +10,14 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.hour;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.posexplode;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.upper;
+import static org.apache.spark.sql.functions.when;
 
 /** Bronze rows → checked rows → silver events, quarantined rows and product lines. Batch and stream alike. */
 public final class SilverTransform {
@@ -24,7 +26,8 @@ public final class SilverTransform {
 
     /**
      * Adds what the silver stream needs before deduplication: the rule violations, the event time, the
-     * deduplication key (the event id; the Kafka position for rows without one, so they are never merged) and
+     * deduplication key (the order of a purchase, else the event id; the Kafka position for rows without one, so
+     * they are never merged) and
      * the late flag (event time further behind the receive time than the allowed lateness).
      */
     public static Dataset<Row> check(Dataset<Row> bronze, PipelineConfig config) {
@@ -33,11 +36,20 @@ public final class SilverTransform {
                 .withColumn("dq_violations", QualityRules.violations(config))
                 .withColumn("event_ts", QualityRules.eventTime())
                 .withColumn("received_ts", QualityRules.receivedTime())
-                .withColumn("dedup_key", coalesce(col("event_id"),
+                .withColumn("dedup_key", coalesce(orderKey(), col("event_id"),
                         concat_ws(":", col("topic"), col("partition").cast("string"), col("offset").cast("string"))))
                 .withColumn("is_late", coalesce(
                         unix_micros(col("event_ts")).lt(unix_micros(col("received_ts")).minus(latenessMicros)),
-                        org.apache.spark.sql.functions.lit(false)));
+                        lit(false)));
+    }
+
+    /**
+     * A purchase is one per order: a thank-you page reloaded sends the order again under a new event id, and
+     * counting it twice would double its revenue. Null for other events.
+     */
+    private static Column orderKey() {
+        return when(col("event_type").equalTo("purchase").and(col("commerce.order_id").isNotNull()),
+                concat_ws(":", lit("order"), col("site_id"), col("commerce.order_id")));
     }
 
     public static Dataset<Row> valid(Dataset<Row> checked) {

@@ -63,6 +63,29 @@ class SilverStreamTest {
     }
 
     @Test
+    void aPurchaseRepeatingAnOrderUnderANewEventIdIsADuplicate(@TempDir Path dir) throws Exception {
+        PipelineConfig config = SparkTestSession.config(dir);
+        BronzeTable.ensure(spark, config);
+        appendToBronze(config, new KafkaRows(0)
+                .add("v1", EventJson.event(A, "purchase", "v1", "2026-11-20T12:00:00Z").order("o-1", "20.00", "EUR").json(),
+                        "2026-11-20T12:00:01Z")
+                // the same order on another site is another order
+                .add("v1", EventJson.event(B, "purchase", "v1", "2026-11-20T12:00:00Z").str("site_id", "blog")
+                        .order("o-1", "20.00", "EUR").json(), "2026-11-20T12:00:01Z"));
+        runSilverOnce(config);
+        // the thank-you page reloaded: the order again, under a new event id; a purchase without an order id stays
+        appendToBronze(config, new KafkaRows(2)
+                .add("v1", EventJson.event(C, "purchase", "v1", "2026-11-20T12:03:00Z").order("o-1", "20.00", "EUR").json(),
+                        "2026-11-20T12:03:01Z")
+                .add("v2", EventJson.event(D, "purchase", "v2", "2026-11-20T12:03:00Z").json(), "2026-11-20T12:03:01Z"));
+        runSilverOnce(config);
+
+        List<Row> events = spark.read().format("delta").load(SilverTables.path(config, SilverTables.EVENTS))
+                .select("event_id").orderBy("event_id").collectAsList();
+        assertThat(events).extracting(r -> r.getString(0)).containsExactly(A, B, D);
+    }
+
+    @Test
     void aReplayedBatchIsNotAppendedTwice(@TempDir Path dir) {
         String path = dir.resolve("t").toString();
         Dataset<Row> rows = spark.range(3).toDF("n");
