@@ -53,7 +53,10 @@ public final class PipelineSupervisor implements AutoCloseable {
             "SUBMISSION_FAILED", "PENDING_RERUN", "INVALIDATING", "SUCCEEDING", "FAILING", "SUSPENDING",
             "SUSPENDED", "RESUMING", "UNKNOWN");
     private static final Set<String> ENDED = Set.of("COMPLETED", "FAILED");
-    private static final Duration DELETE_WAIT = Duration.ofSeconds(60);
+    /** How long a resubmission waits for the old application to be gone before it leaves the creation for later. */
+    private static final Duration DELETE_WAIT = Duration.ofSeconds(10);
+    /** How long after a resubmission the informer may still lack the new copy, before a missing one means deleted. */
+    private static final Duration RESUBMIT_SETTLE = Duration.ofSeconds(60);
 
     /** What the supervisor needs to know; {@link SupervisorConfig} in the application, literals in tests. */
     public record Settings(String namespace, String identity, String labelSelector, String leaseName, boolean resubmit,
@@ -71,6 +74,8 @@ public final class PipelineSupervisor implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
     private final Map<String, ApplicationStatus> statuses = new ConcurrentHashMap<>();
+    /** Applications deleted for a resubmission whose new copy is not created yet: the old one was still going. */
+    private final Map<String, GenericKubernetesResource> toCreate = new ConcurrentHashMap<>();
     private volatile SharedIndexInformer<GenericKubernetesResource> informer;
     private volatile CompletableFuture<?> election;
 
@@ -216,17 +221,47 @@ public final class PipelineSupervisor implements AutoCloseable {
         for (GenericKubernetesResource app : inf.getStore().list()) {
             current.put(app.getMetadata().getName(), app);
         }
+        createResubmitted(current);
         // Applications deleted by someone else (helm uninstall, kubectl): forget them, never recreate them.
         // Our own delete-and-create may still be on its way through the informer: keep those for a while.
         for (Map.Entry<String, Tracked> e : new ArrayList<>(tracked.entrySet())) {
             Instant resubmitted = e.getValue().resubmittedAt;
-            boolean ours = resubmitted != null && now.isBefore(resubmitted.plus(DELETE_WAIT));
+            boolean ours = toCreate.containsKey(e.getKey())
+                    || resubmitted != null && now.isBefore(resubmitted.plus(RESUBMIT_SETTLE));
             if (!current.containsKey(e.getKey()) && !ours) {
                 forget(e.getKey());
             }
         }
         for (GenericKubernetesResource app : current.values()) {
-            evaluate(app, now);
+            if (app.getMetadata().getDeletionTimestamp() == null) {
+                evaluate(app, now);
+            }
+        }
+    }
+
+    /**
+     * Creates the resubmitted applications whose old copy is gone by now: the operator's finalizer can hold a
+     * deleted application for as long as the operator takes to clean its driver up, or is down.
+     */
+    private void createResubmitted(Map<String, GenericKubernetesResource> current) {
+        for (Map.Entry<String, GenericKubernetesResource> e : new ArrayList<>(toCreate.entrySet())) {
+            GenericKubernetesResource seen = current.get(e.getKey());
+            if (seen != null && seen.getMetadata().getDeletionTimestamp() == null) {
+                toCreate.remove(e.getKey()); // created, by us or by whoever else
+            } else if (seen == null && leader.get() && create(e.getValue())) {
+                toCreate.remove(e.getKey());
+            }
+        }
+    }
+
+    private boolean create(GenericKubernetesResource fresh) {
+        try {
+            client.genericKubernetesResources(SparkApplications.CONTEXT).inNamespace(settings.namespace()).resource(fresh).create();
+            LOG.infof("%s submitted again", fresh.getMetadata().getName());
+            return true;
+        } catch (KubernetesClientException e) {
+            LOG.errorf("creating %s again failed (will try again): %s", fresh.getMetadata().getName(), e.getMessage());
+            return false;
         }
     }
 
@@ -320,15 +355,24 @@ public final class PipelineSupervisor implements AutoCloseable {
                 .build());
         // Spec only: no status, so the operator treats it as new and submits it.
         fresh.setAdditionalProperty("spec", app.getAdditionalProperties().get("spec"));
+        var resource = client.genericKubernetesResources(SparkApplications.CONTEXT).inNamespace(settings.namespace()).withName(name);
         try {
-            var resource = client.genericKubernetesResources(SparkApplications.CONTEXT)
-                    .inNamespace(settings.namespace()).withName(name);
             resource.delete();
-            // The operator may hold a finalizer while it cleans the driver up; wait for the name to be free.
-            resource.waitUntilCondition(r -> r == null, DELETE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            client.genericKubernetesResources(SparkApplications.CONTEXT).inNamespace(settings.namespace()).resource(fresh).create();
-        } catch (KubernetesClientException | IllegalStateException e) {
+        } catch (KubernetesClientException e) {
             LOG.errorf("resubmitting %s failed (will try again): %s", name, e.getMessage());
+            return;
+        }
+        // From here on the application is recreated whatever happens: a deleted streaming job must come back.
+        toCreate.put(name, fresh);
+        try {
+            // The operator may hold a finalizer while it cleans the driver up: the name is free once it is done.
+            resource.waitUntilCondition(r -> r == null, DELETE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (KubernetesClientException | IllegalStateException e) {
+            LOG.warnf("%s is not deleted yet: it is submitted again once it is", name);
+            return;
+        }
+        if (create(fresh)) {
+            toCreate.remove(name);
         }
     }
 

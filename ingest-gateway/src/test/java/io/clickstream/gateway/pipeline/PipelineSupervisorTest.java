@@ -191,6 +191,39 @@ class PipelineSupervisorTest {
     }
 
     @Test
+    void anApplicationTheOperatorTakesLongToReleaseIsStillSubmittedAgain() {
+        var clock = new SparkApplicationFixtures.MutableClock();
+        var registry = new SimpleMeterRegistry();
+        Duration grace = Duration.ofSeconds(10);
+        create(client, "cs-silver", "silver");
+        // The Spark operator 2.x holds each application with a finalizer until it has cleaned its driver up.
+        app(client, "cs-silver").edit(a -> {
+            a.getMetadata().setFinalizers(List.of("sparkoperator.k8s.io/finalizer"));
+            return a;
+        });
+        status(client, "cs-silver", "COMPLETED", "cs-silver-driver", null);
+        PipelineSupervisor s = supervisor("gateway-0", clock, registry, client, grace);
+        await("gateway-0 leads", s::isLeader);
+        await("COMPLETED is seen", () -> statusOf(s, "cs-silver").map(a -> a.problem() != null).orElse(false));
+
+        clock.advance(grace);
+        s.evaluate();
+        assertThat(app(client, "cs-silver").get().getMetadata().getDeletionTimestamp()).as("deleted, held").isNotNull();
+        // The operator lets go minutes later, long after the supervisor stopped waiting for it.
+        clock.advance(Duration.ofMinutes(5));
+        s.evaluate();
+        app(client, "cs-silver").edit(a -> {
+            a.getMetadata().setFinalizers(List.of());
+            return a;
+        });
+        await("submitted again", () -> {
+            GenericKubernetesResource a = app(client, "cs-silver").get();
+            return a != null && a.getMetadata().getDeletionTimestamp() == null && SparkApplications.restarts(a) == 1;
+        });
+        await("still supervised", () -> statusOf(s, "cs-silver").isPresent());
+    }
+
+    @Test
     void forgetsADeletedApplicationAndNeverRecreatesIt() {
         var clock = new SparkApplicationFixtures.MutableClock();
         var registry = new SimpleMeterRegistry();
