@@ -168,6 +168,11 @@ test('gateway: hardened pod, health probes, write keys only from Secrets', () =>
   const paths = byKind(twoSites, 'Ingress')[0].spec.rules.flatMap((r) => r.http.paths.map((p) => p.path));
   assert.deepEqual([...new Set(paths)].sort(), ['/tracker', '/tracker.js', '/v1']);
   assert.equal(byKind(defaults(), 'Ingress').length, 0);
+  // A LoadBalancer keeps the clients' own addresses: from node addresses (private, trusted) any X-Forwarded-For would count.
+  const lb = byKind(render(HELMS[1].bin, 'default', ['--set', 'gateway.service.type=LoadBalancer']), 'Service')
+    .find((o) => o.spec.type === 'LoadBalancer');
+  assert.equal(lb.spec.externalTrafficPolicy, 'Local');
+  assert.equal(byKind(defaults(), 'Service').find((o) => o.metadata.name.endsWith('gateway')).spec.externalTrafficPolicy, undefined);
 });
 
 test('kafka: Strimzi resources by default, none with external bootstrap servers', () => {
