@@ -385,6 +385,12 @@ public final class PipelineSupervisor implements AutoCloseable {
         meters.add(Gauge.builder("clickstream_pipeline_restarts", statuses, s -> value(s, application, ApplicationStatus::restarts))
                 .description("Resubmissions of the application by the pipeline supervisor")
                 .tags(tags).register(registry));
+        // Under restartPolicy Always the operator reruns a failing driver itself, and each short RUNNING spell hides the
+        // crash loop from the running gauge: its attempt count shows it.
+        meters.add(Gauge.builder("clickstream_pipeline_execution_attempts", statuses,
+                        s -> value(s, application, ApplicationStatus::executionAttempts))
+                .description("Runs of the application the Spark operator counts (status.executionAttempts)")
+                .tags(tags).register(registry));
         meters.add(Gauge.builder("clickstream_pipeline_driver_present", statuses,
                         s -> value(s, application, st -> Boolean.TRUE.equals(st.driverPodPresent()) ? 1 : 0))
                 .description("1 when the driver pod named in the application's status exists")

@@ -112,6 +112,7 @@ class PipelineSupervisorTest {
         assertThat(gauge(registry, "clickstream_pipeline_state", "cs-bronze", "state", "SUBMITTED")).isZero();
         assertThat(gauge(registry, "clickstream_pipeline_state", "cs-bronze", "state", "RUNNING")).isEqualTo(1.0);
         assertThat(gauge(registry, "clickstream_pipeline_driver_present", "cs-bronze")).isEqualTo(1.0);
+        assertThat(gauge(registry, "clickstream_pipeline_execution_attempts", "cs-bronze")).isEqualTo(1.0);
 
         status(client, "cs-bronze", "FAILING", "cs-bronze-driver", "query bronze stopped: boom");
         await("FAILING is seen", () -> statusOf(s, "cs-bronze").map(a -> a.state().equals("FAILING")).orElse(false));

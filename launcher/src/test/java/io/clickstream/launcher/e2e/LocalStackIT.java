@@ -405,7 +405,8 @@ class LocalStackIT {
         HttpResponse<String> pipeline = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(gatewayUrl + "/pipeline")).build(), HttpResponse.BodyHandlers.ofString());
         if (pipeline.statusCode() == 200 && !JSON.readTree(pipeline.body()).path("enabled").asBoolean(true)) {
-            for (String name : List.of("clickstream_pipeline_running", "clickstream_pipeline_restarts", "clickstream_pipeline_state")) {
+            for (String name : List.of("clickstream_pipeline_running", "clickstream_pipeline_restarts", "clickstream_pipeline_state",
+                    "clickstream_pipeline_execution_attempts")) {
                 m.put(name, "the gateway's pipeline supervisor runs on Kubernetes only (GET /pipeline: enabled false)");
             }
         }
