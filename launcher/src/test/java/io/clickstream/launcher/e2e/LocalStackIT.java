@@ -424,7 +424,7 @@ class LocalStackIT {
             }
         }
         JsonNode w = warehouseFacts();
-        if (expr.contains("figure=\"revenue_last_5m\"") && w.get("revenue_windows").asLong() < 2) {
+        if (expr.contains("clickstream_revenue_last_5m") && w.get("revenue_windows").asLong() < 2) {
             return "revenue_last_5m is the last complete 5-minute window, and gold.revenue_5m has only the current one";
         }
         if ((expr.contains("figure=\"page_views_last_minute\"") || expr.contains("clickstream_top_page_views"))

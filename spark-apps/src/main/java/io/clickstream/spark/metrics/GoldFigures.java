@@ -41,6 +41,8 @@ public final class GoldFigures implements AutoCloseable {
         return t;
     });
 
+    private Set<String> revenueCurrencies = Set.of();
+
     public GoldFigures(SparkSession spark, PipelineConfig config, PrometheusMetrics metrics) {
         this.spark = spark;
         this.config = config;
@@ -130,7 +132,17 @@ public final class GoldFigures implements AutoCloseable {
         }
         Dataset<Row> before = before(revenue, newest.getTimestamp(0));
         Row w = before.agg(max("window_start")).head();
-        business("revenue_last_5m", w.isNullAt(0) ? 0 : sum(before.where(col("window_start").equalTo(w.getTimestamp(0))), "revenue"));
+        List<Row> perCurrency = w.isNullAt(0) ? List.of() : before.where(col("window_start").equalTo(w.getTimestamp(0)))
+                .groupBy("currency").agg(org.apache.spark.sql.functions.sum(col("revenue")).cast("double")).collectAsList();
+        Set<String> now = new java.util.HashSet<>();
+        for (Row r : perCurrency) {
+            String currency = r.isNullAt(0) ? "(none)" : r.getString(0);
+            metrics.revenueLast5m.labelValues(currency).set(r.isNullAt(1) ? 0 : r.getDouble(1));
+            now.add(currency);
+        }
+        // A currency sold in an earlier window and not in this one is gone from the figure, not stuck at its old value.
+        revenueCurrencies.stream().filter(c -> !now.contains(c)).forEach(metrics.revenueLast5m::remove);
+        revenueCurrencies = now;
     }
 
     private void funnel() {

@@ -52,6 +52,9 @@ public final class PrometheusMetrics implements PipelineMetrics, AutoCloseable {
     private final Gauge maintenanceDuration = gauge("clickstream_table_maintenance_duration_seconds",
             "Duration of the last maintenance operation on the table", "table", "operation");
     final Gauge business = gauge("clickstream_business_value", "Figures read from the gold tables", "figure");
+    final Gauge revenueLast5m = gauge("clickstream_revenue_last_5m",
+            "Revenue of the last complete 5-minute window of gold.revenue_5m, per currency (amounts of different currencies are never added)",
+            "currency");
     final Gauge funnelStep = gauge("clickstream_funnel_sessions", "Sessions of the current funnel window that reached each step", "step");
     final Gauge topPages = gauge("clickstream_top_page_views", "Page views in the last complete minute of the ten most viewed pages", "rank", "page");
 

@@ -40,6 +40,35 @@ class GoldFiguresTest {
         }
     }
 
+    /** Amounts in different currencies are never added: the last complete window's revenue is one series per currency. */
+    @Test
+    void revenueOfTheLastCompleteWindowPerCurrency(@TempDir Path dir) throws Exception {
+        PipelineConfig config = SparkTestSession.config(dir);
+        GoldTables.ensure(spark, config);
+        String path = GoldTables.path(config, "revenue_5m");
+        spark.read().format("delta").load(path).limit(0).unionByName(spark.sql("""
+                SELECT site_id, CAST(window_start AS TIMESTAMP) AS window_start,
+                       CAST(window_start AS TIMESTAMP) + INTERVAL 5 MINUTES AS window_end, sku, 'c' AS category, currency,
+                       CAST(revenue AS DECIMAL(18,2)) AS revenue, 1L AS units, 1L AS orders
+                FROM VALUES
+                  ('shop', '2026-11-20 12:00:00', 'a', 'EUR', '10.00'),
+                  ('shop', '2026-11-20 12:00:00', 'b', 'EUR', '2.50'),
+                  ('blog', '2026-11-20 12:00:00', 'a', 'USD', '7.00'),
+                  ('shop', '2026-11-20 11:55:00', 'a', 'GBP', '1.00'),
+                  ('shop', '2026-11-20 12:05:00', 'a', 'EUR', '99.00')
+                AS t(site_id, window_start, sku, currency, revenue)"""), true)
+                .write().format("delta").mode("append").save(path);
+        try (PrometheusMetrics metrics = new PrometheusMetrics().serve(0);
+             GoldFigures figures = new GoldFigures(spark, config, metrics)) {
+            figures.refresh();
+            String scraped = scrape(metrics);
+            // 12:05 is still open; 12:00 is the last complete window, 11:55 an older one
+            assertThat(scraped).contains("clickstream_revenue_last_5m{currency=\"EUR\"} 12.5")
+                    .contains("clickstream_revenue_last_5m{currency=\"USD\"} 7.0")
+                    .doesNotContain("currency=\"GBP\"");
+        }
+    }
+
     private static String scrape(PrometheusMetrics metrics) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metrics.port() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
