@@ -26,8 +26,9 @@ import java.util.List;
 
 /**
  * Segment's HTTP Tracking API ({@code /v1/batch}, {@code /v1/track}, {@code /v1/page}, {@code /v1/screen},
- * {@code /v1/identify}, {@code /v1/group}, {@code /v1/alias}, and the one-letter paths of analytics.js 2.0): write key as HTTP Basic user name or {@code writeKey}
- * in the body. Answers 200 (what Segment's SDKs expect) once Kafka has every accepted event.
+ * {@code /v1/identify}, {@code /v1/group}, {@code /v1/alias}, and the one-letter paths of analytics.js 2.0): write
+ * key as HTTP Basic user name or {@code writeKey} in the body. Answers 200 (what Segment's SDKs expect) once Kafka has
+ * every accepted event.
  */
 @ApplicationScoped
 public class SegmentRoute {
