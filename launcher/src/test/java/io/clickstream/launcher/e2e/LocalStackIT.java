@@ -402,6 +402,10 @@ class LocalStackIT {
         if (status(t, "429") == 0) {
             m.put("clickstream_gateway_rate_limited_total", "the gateway registers it at its first 429, and the simulator got none");
         }
+        if (warehouseFacts().get("revenue_windows").asLong() < 2) {
+            m.put("clickstream_revenue_last_5m", "it has a series per currency of the last complete 5-minute window, and "
+                    + "gold.revenue_5m has only the current one");
+        }
         HttpResponse<String> pipeline = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(gatewayUrl + "/pipeline")).build(), HttpResponse.BodyHandlers.ofString());
         if (pipeline.statusCode() == 200 && !JSON.readTree(pipeline.body()).path("enabled").asBoolean(true)) {
