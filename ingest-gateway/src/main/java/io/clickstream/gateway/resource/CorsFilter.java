@@ -49,7 +49,7 @@ public class CorsFilter {
                 response.setStatusCode(204).end();
                 return;
             }
-            response.putHeader("Access-Control-Expose-Headers", "Retry-After");
+            response.putHeader("Access-Control-Expose-Headers", "Retry-After, X-RateLimit-Reset");
             rc.next();
         }, 100);
     }

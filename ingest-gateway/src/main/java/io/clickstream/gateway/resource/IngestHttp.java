@@ -130,6 +130,10 @@ public class IngestHttp {
     public static void headers(HttpServerResponse response, IngestOutcome outcome) {
         if (outcome.retryAfterSeconds() > 0) {
             response.putHeader("Retry-After", Integer.toString(outcome.retryAfterSeconds()));
+            if (outcome.status() == 429) {
+                // What Segment's SDKs read (seconds) to wait after a 429; without it they retry on their own timer.
+                response.putHeader("X-RateLimit-Reset", Integer.toString(outcome.retryAfterSeconds()));
+            }
         }
         if (outcome.status() == 401) {
             response.putHeader("WWW-Authenticate", "Basic realm=\"clickstream\"");

@@ -44,6 +44,7 @@ class RateLimitTest {
                 assertThat(response.statusCode()).isEqualTo(429);
                 response.then().body("errors[0].reason", equalTo("rate_limited"));
                 retryAfter = response.header("Retry-After");
+                assertThat(response.header("X-RateLimit-Reset")).as("Segment's SDKs wait this long").isEqualTo(retryAfter);
                 limited++;
             }
         }
