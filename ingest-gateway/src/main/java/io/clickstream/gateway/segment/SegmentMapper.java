@@ -247,8 +247,9 @@ public final class SegmentMapper {
 
     private ObjectNode product(JsonNode p) {
         ObjectNode out = nodes.objectNode();
-        String sku = text(p, "sku");
-        putIfPresent(out, "sku", sku != null ? sku : text(p, "product_id"));
+        // Segment makes both ids optional; a product named only by its name is still a product line of the order
+        // (without an id at all, the contract refuses it, with a reason).
+        putIfPresent(out, "sku", firstText(p, "sku", "product_id", "name"));
         putIfPresent(out, "name", text(p, "name"));
         putIfPresent(out, "category", text(p, "category"));
         BigDecimal price = amount(p.get("price"));

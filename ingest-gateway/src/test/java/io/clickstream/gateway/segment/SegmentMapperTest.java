@@ -111,4 +111,14 @@ class SegmentMapperTest {
         assertThat(group.at("/properties/group_id").asText()).isEqualTo("acme");
         assertThat(group.at("/properties/plan").asText()).isEqualTo("pro");
     }
+
+    @Test
+    void aProductWithoutSkuOrProductIdIsKnownByItsName() throws Exception {
+        var order = json.readTree("""
+                {"anonymousId":"a","event":"Order Completed","properties":{"order_id":"o-1","revenue":28,
+                 "products":[{"name":"Monopoly","price":25,"quantity":1},{"product_id":"p-2","name":"Uno","price":3}]}}""");
+        var out = mapper.map(order, "track", "demo", null, null);
+        assertThat(out.at("/commerce/products/0/sku").asText()).isEqualTo("Monopoly");
+        assertThat(out.at("/commerce/products/1/sku").asText()).isEqualTo("p-2");
+    }
 }
