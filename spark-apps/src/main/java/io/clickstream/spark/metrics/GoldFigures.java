@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -134,7 +135,7 @@ public final class GoldFigures implements AutoCloseable {
         Row w = before.agg(max("window_start")).head();
         List<Row> perCurrency = w.isNullAt(0) ? List.of() : before.where(col("window_start").equalTo(w.getTimestamp(0)))
                 .groupBy("currency").agg(org.apache.spark.sql.functions.sum(col("revenue")).cast("double")).collectAsList();
-        Set<String> now = new java.util.HashSet<>();
+        Set<String> now = new HashSet<>();
         for (Row r : perCurrency) {
             String currency = r.isNullAt(0) ? "(none)" : r.getString(0);
             metrics.revenueLast5m.labelValues(currency).set(r.isNullAt(1) ? 0 : r.getDouble(1));
