@@ -67,9 +67,12 @@ public class IngestHttp {
 
     /** The write key from Basic auth, X-Write-Key or ?writeKey=, plus what else every endpoint needs. */
     public IngestRequest request(String endpoint, RoutingContext rc) {
-        HttpServerRequest http = rc.request();
-        String key = WriteKeys.fromRequest(http.getHeader("Authorization"), http.getHeader("X-Write-Key"), http.getParam("writeKey"));
-        return request(endpoint, rc, key);
+        return request(endpoint, rc, writeKey(rc.request(), rc.request().getParam("writeKey")));
+    }
+
+    /** The write key from Basic auth or X-Write-Key, else {@code queryKey}. */
+    public static String writeKey(HttpServerRequest http, String queryKey) {
+        return WriteKeys.fromRequest(http.getHeader("Authorization"), http.getHeader("X-Write-Key"), queryKey);
     }
 
     public IngestRequest request(String endpoint, RoutingContext rc, String writeKey) {

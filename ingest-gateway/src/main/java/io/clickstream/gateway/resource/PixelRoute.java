@@ -12,7 +12,6 @@ import io.clickstream.gateway.metrics.GatewayMetrics;
 import io.clickstream.gateway.validation.RejectReason;
 import io.clickstream.gateway.validation.Rejection;
 import io.micrometer.core.instrument.Timer;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -26,6 +25,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code GET /v1/p.gif}: a 1x1 transparent GIF for clients without JavaScript (noscript tags, e-mails). The event
@@ -37,6 +37,7 @@ import java.util.List;
 @ApplicationScoped
 public class PixelRoute {
     static final String ENDPOINT = "pixel";
+    static final String PATH = "/v1/p.gif";
     static final Buffer GIF = Buffer.buffer(Base64.getDecoder().decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"));
     private static final List<String> TOP_LEVEL = List.of("event_id", "event_type", "site_id", "anonymous_id", "user_id",
             "session_id", "occurred_at", "sent_at");
@@ -55,14 +56,15 @@ public class PixelRoute {
     }
 
     void register(@Observes Router router) {
-        router.get("/v1/p.gif").handler(this::handle);
+        router.get(PATH).handler(this::handle);
     }
 
     void handle(RoutingContext rc) {
         Timer.Sample timer = http.start();
         try {
-            IngestRequest request = http.request(ENDPOINT, rc);
-            MultiMap query = rc.request().params();
+            // Read leniently: pixel URLs are written by hand, and browsers send them as written (RequestUriCheck).
+            Map<String, String> query = PixelQuery.parse(rc.request().query());
+            IngestRequest request = http.request(ENDPOINT, rc, IngestHttp.writeKey(rc.request(), query.get("writeKey")));
             byte[] encoded = rc.request().query() == null ? new byte[0] : rc.request().query().getBytes(StandardCharsets.UTF_8);
             String userAgent = rc.request().getHeader("User-Agent");
             ingest.ingest(request, encoded, ignored -> read(query, userAgent), IngestHttp.onContext(outcome -> {
@@ -107,7 +109,7 @@ public class PixelRoute {
         return out.toString();
     }
 
-    private Readout read(MultiMap query, String userAgent) {
+    private Readout read(Map<String, String> query, String userAgent) {
         String data = query.get("data");
         ObjectNode event;
         if (data != null) {

@@ -10,11 +10,9 @@ import io.clickstream.gateway.ingest.IngestService.Readout;
 import io.clickstream.gateway.ingest.RawEvent;
 import io.clickstream.gateway.resource.IngestHttp;
 import io.clickstream.gateway.site.SiteRegistry;
-import io.clickstream.gateway.site.WriteKeys;
 import io.clickstream.gateway.validation.RejectReason;
 import io.clickstream.gateway.validation.Rejection;
 import io.micrometer.core.instrument.Timer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -78,8 +76,7 @@ public class SegmentRoute {
     private void handle(RoutingContext rc, String call, Timer.Sample timer) {
         byte[] body = IngestHttp.body(rc);
         BodyReader.Read read = BodyReader.read(json, body);
-        HttpServerRequest req = rc.request();
-        String key = WriteKeys.fromRequest(req.getHeader("Authorization"), req.getHeader("X-Write-Key"), req.getParam("writeKey"));
+        String key = IngestHttp.writeKey(rc.request(), rc.request().getParam("writeKey"));
         if (key == null && read instanceof BodyReader.Tree tree && tree.node().path("writeKey").isTextual()) {
             key = tree.node().path("writeKey").asText();
         }

@@ -2,10 +2,13 @@ package io.clickstream.gateway.resource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clickstream.contract.Topics;
+import io.clickstream.gateway.support.RawHttp;
 import io.clickstream.gateway.support.TopicReader;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -20,6 +23,9 @@ import static org.hamcrest.Matchers.startsWith;
 @QuarkusTest
 class PixelAndTrackerResourceTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TestHTTPResource("/")
+    URL base;
 
     @Test
     void pixelWithFlatParametersPublishesAPageViewAndReturnsAGif() {
@@ -66,6 +72,26 @@ class PixelAndTrackerResourceTest {
                     java.time.Instant.parse(e.get("received_at").asText()));
             assertThat(shift.abs()).isLessThan(Duration.ofSeconds(2));
         }
+    }
+
+    @Test
+    void aPixelIsReadAsBrowsersSendItsHandWrittenQuery() {
+        // What Chromium sends for <img src=".../v1/p.gif?...&title=Shoes | Shop {50% off}">: only the spaces escaped.
+        String anon = "pixel-" + UUID.randomUUID();
+        String answer = RawHttp.get(base, "/v1/p.gif?writeKey=demo-write-key&anonymous_id=" + anon
+                + "&title=Shoes%20|%20Shop%20{50%%20off}^&url=https://shop.example/a?b=%ZZ");
+        assertThat(answer).startsWith("HTTP/1.1 200").contains("image/gif").doesNotContain("X-Clickstream-Error");
+        JsonNode e = TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 1, WAIT).get(0).value();
+        assertThat(e.at("/page/title").asText()).isEqualTo("Shoes | Shop {50% off}^");
+        assertThat(e.at("/page/url").asText()).isEqualTo("https://shop.example/a?b=%ZZ");
+    }
+
+    @Test
+    void aMalformedUriElsewhereIsStillRefusedBeforeAnyRoute() {
+        assertThat(RawHttp.get(base, "/q/health?x=%ZZ")).startsWith("HTTP/1.1 400");
+        assertThat(RawHttp.get(base, "/v1/events?writeKey=a|b")).startsWith("HTTP/1.1 400");
+        assertThat(RawHttp.get(base, "/v1/p.gif/x?a=%ZZ")).startsWith("HTTP/1.1 400");
+        assertThat(RawHttp.get(base, "/q/health")).startsWith("HTTP/1.1 200");
     }
 
     @Test
