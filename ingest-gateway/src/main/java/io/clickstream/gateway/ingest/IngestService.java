@@ -234,7 +234,8 @@ public class IngestService {
     }
 
     private DeadLetter deadLetter(Site site, IngestRequest request, Instant receivedAt, Integer index, Rejection rejection, String raw) {
-        return new DeadLetter(site.id(), rejection.reason().code(), rejection.message(), request.endpoint(), index, receivedAt, raw);
+        return new DeadLetter(site.id(), rejection.reason().code(), rejection.message(), request.endpoint(), index, receivedAt,
+                clientIp.redact(raw));
     }
 
     private static RejectReason reasonOf(DeadLetter letter) {

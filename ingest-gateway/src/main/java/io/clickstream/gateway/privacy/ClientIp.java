@@ -9,10 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Turns the raw client IP into what may be kept: truncated (IPv4 /24, IPv6 /48), a salted hash, or nothing. */
 @Singleton
 public class ClientIp {
+    private static final Pattern IP_MEMBER = Pattern.compile("(\"ip\"\\s*:\\s*)\"((?:[^\"\\\\]|\\\\.)*)\"");
+
     private final GatewayConfig.IpMode mode;
     private final byte[] salt;
 
@@ -29,6 +33,24 @@ public class ClientIp {
             return null;
         }
         return mode == GatewayConfig.IpMode.HASH ? hash(rawIp) : truncate(rawIp);
+    }
+
+    /**
+     * A refused payload kept on the dead-letter topic with every {@code "ip": "..."} member (Segment's
+     * {@code context.ip}, where server-side sources name the end user's address) kept as an address is kept here, or
+     * {@code null} (an escaped value is no address). Done on the text: the payload may be cut short or not be JSON.
+     */
+    public String redact(String payload) {
+        if (payload == null || !payload.contains("\"ip\"")) {
+            return payload;
+        }
+        Matcher m = IP_MEMBER.matcher(payload);
+        StringBuilder out = new StringBuilder(payload.length());
+        while (m.find()) {
+            String kept = anonymize(m.group(2));
+            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + (kept == null ? "null" : '"' + kept + '"')));
+        }
+        return m.appendTail(out).toString();
     }
 
     /** IPv4 keeps its first 3 bytes, IPv6 its first 6 (/48); anything unparsable is dropped. */

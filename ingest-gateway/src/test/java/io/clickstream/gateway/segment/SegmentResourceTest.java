@@ -74,6 +74,34 @@ class SegmentResourceTest {
     }
 
     @Test
+    void anAddressNamedInARefusedPayloadIsKeptOnlyAsTheGatewayKeepsAddresses() {
+        // Server-side sources name the end user's address in context.ip; refused payloads are kept as dead letters.
+        String anon = "seg-ip-" + UUID.randomUUID();
+        String batch = """
+                {"writeKey":"demo-write-key","batch":[
+                  {"type":"track","messageId":"m-ip-1","anonymousId":"%1$s","context":{"ip":"203.0.113.77","userAgent":"x"}},
+                  {"type":"track","messageId":"m-ip-2","anonymousId":"%1$s","context":{"ip":"2001:db8:85a3:8d3:1319:8a2e:370:7348"}},
+                  {"type":"track","messageId":"m-ip-3","anonymousId":"%1$s","context":{"ip":"\\u0031.2.3.4"}}
+                ]}""".formatted(anon);
+        given().contentType(ContentType.JSON).body(batch).when().post("/v1/batch")
+                .then().statusCode(400).body("rejected", equalTo(3));
+        // A body that is not JSON at all is kept as received, addresses aside.
+        String broken = """
+                {"batch":[{"type":"track","anonymousId":"%1$s","context":{"ip" : "198.51.100.23"},"properties":{"ip":"\\u0031.2.3.4"}}""".formatted(anon);
+        given().contentType(ContentType.JSON).auth().preemptive().basic("demo-write-key", "").body(broken).when().post("/v1/batch")
+                .then().statusCode(400).body("errors[0].reason", equalTo("malformed_json"));
+
+        List<String> payloads = TopicReader.readUntil(Topics.DEAD_LETTERS, WAIT,
+                        all -> all.stream().filter(r -> r.value().path("payload").asText().contains(anon)).count() >= 4)
+                .stream().map(r -> r.value().path("payload").asText()).filter(p -> p.contains(anon)).toList();
+        assertThat(payloads).hasSize(4);
+        String all = String.join("\n", payloads);
+        assertThat(all).contains("\"ip\":\"203.0.113.0\"", "\"ip\":\"2001:db8:85a3:0:0:0:0:0\"", "\"ip\":\"1.2.3.0\"",
+                        "\"ip\" : \"198.51.100.0\"", "\"ip\":null")
+                .doesNotContain("203.0.113.77", "7348", "198.51.100.23", "u0031");
+    }
+
+    @Test
     void singleTrackWithBasicAuthAndUserIdOnly() {
         String user = "user-" + UUID.randomUUID();
         given().contentType(ContentType.JSON).auth().preemptive().basic("demo-write-key", "")
