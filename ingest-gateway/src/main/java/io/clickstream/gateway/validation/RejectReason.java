@@ -4,6 +4,7 @@ import java.util.Locale;
 
 /** Why an event or a request was refused. A bounded set: each is a metric label and an error code for developers. */
 public enum RejectReason {
+    MALFORMED_URI(400),
     UNAUTHORIZED(401),
     ORIGIN_NOT_ALLOWED(403),
     RATE_LIMITED(429),

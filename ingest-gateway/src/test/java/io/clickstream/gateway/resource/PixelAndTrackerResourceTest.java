@@ -2,6 +2,7 @@ package io.clickstream.gateway.resource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clickstream.contract.Topics;
+import io.clickstream.gateway.support.MetricsText;
 import io.clickstream.gateway.support.RawHttp;
 import io.clickstream.gateway.support.TopicReader;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -88,10 +89,14 @@ class PixelAndTrackerResourceTest {
 
     @Test
     void aMalformedUriElsewhereIsStillRefusedBeforeAnyRoute() {
+        String series = "clickstream_gateway_events_rejected_total{reason=\"malformed_uri\",site=\"unknown\"}";
+        double before = MetricsText.countOrZero(given().get("/q/metrics").asString(), series);
         assertThat(RawHttp.get(base, "/q/health?x=%ZZ")).startsWith("HTTP/1.1 400");
-        assertThat(RawHttp.get(base, "/v1/events?writeKey=a|b")).startsWith("HTTP/1.1 400");
-        assertThat(RawHttp.get(base, "/v1/p.gif/x?a=%ZZ")).startsWith("HTTP/1.1 400");
+        // Ingest calls get a reason and a count.
+        assertThat(RawHttp.get(base, "/v1/events?writeKey=a|b")).startsWith("HTTP/1.1 400").contains("malformed_uri");
+        assertThat(RawHttp.get(base, "/v1/p.gif/x?a=%ZZ")).startsWith("HTTP/1.1 400").contains("malformed_uri");
         assertThat(RawHttp.get(base, "/q/health")).startsWith("HTTP/1.1 200");
+        assertThat(MetricsText.value(given().get("/q/metrics").asString(), series)).isEqualTo(before + 2);
     }
 
     @Test

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A GET whose request target goes out byte for byte, as browsers send what Java's HTTP clients refuse to
- * (an unescaped {@code |} or a stray {@code %} in a query). Answers the status line and headers.
+ * (an unescaped {@code |} or a stray {@code %} in a query). Answers the whole answer: status line, headers, body.
  */
 public final class RawHttp {
     private RawHttp() {
@@ -19,9 +19,7 @@ public final class RawHttp {
             socket.setSoTimeout(20_000);
             socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nUser-Agent: raw-test"
                     + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            int end = answer.indexOf("\r\n\r\n");
-            return end < 0 ? answer : answer.substring(0, end);
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
