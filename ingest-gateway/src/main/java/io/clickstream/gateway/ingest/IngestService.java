@@ -166,7 +166,8 @@ public class IngestService {
             RawEvent event = raw.get(i);
             Rejection rejection = event.rejection();
             if (rejection == null) {
-                EventValidator.Result result = validator.validate(event.node(), site, receivedAt, receivedAtText, ip);
+                EventValidator.Result result = validator.validate(event.node(), site, receivedAt, receivedAtText,
+                        event.namedIp() == null ? ip : clientIp.anonymizeNamed(event.namedIp(), ip));
                 if (result.event() != null) {
                     accepted.add(result.event());
                     continue;

@@ -3,6 +3,8 @@ package io.clickstream.gateway.privacy;
 import io.clickstream.gateway.config.GatewayConfig;
 import jakarta.inject.Singleton;
 
+import io.netty.util.NetUtil;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +38,14 @@ public class ClientIp {
     }
 
     /**
+     * An end user's address a sender named in the payload, kept as {@link #anonymize} keeps addresses; when it is no
+     * IP address, {@code fallback} (the connection's address, already anonymized) stands instead.
+     */
+    public String anonymizeNamed(String namedIp, String fallback) {
+        return truncate(namedIp) != null ? anonymize(namedIp) : fallback;
+    }
+
+    /**
      * A refused payload kept on the dead-letter topic with every {@code "ip": "..."} member (Segment's
      * {@code context.ip}, where server-side sources name the end user's address) kept as an address is kept here, or
      * {@code null} (an escaped value is no address). Done on the text: the payload may be cut short or not be JSON.
@@ -53,20 +63,22 @@ public class ClientIp {
         return m.appendTail(out).toString();
     }
 
-    /** IPv4 keeps its first 3 bytes, IPv6 its first 6 (/48); anything unparsable is dropped. */
+    /** IPv4 keeps its first 3 bytes, IPv6 its first 6 (/48); anything that is not an IP literal is dropped. */
     public static String truncate(String rawIp) {
-        if (!looksLikeIp(rawIp)) {
+        // Netty's parser reads literals only: InetAddress.getByName would look a name such as "cafe" up in DNS.
+        byte[] literal = rawIp == null ? null : NetUtil.createByteArrayFromIpAddressString(rawIp);
+        if (literal == null) {
             return null;
         }
         try {
-            byte[] addr = InetAddress.getByName(rawIp).getAddress(); // literal only: no DNS lookup for IP syntax
+            byte[] addr = InetAddress.getByAddress(literal).getAddress(); // an IPv4-mapped IPv6 address as IPv4
             int keep = addr.length == 4 ? 3 : 6;
             for (int i = keep; i < addr.length; i++) {
                 addr[i] = 0;
             }
             return InetAddress.getByAddress(addr).getHostAddress();
         } catch (UnknownHostException e) {
-            return null;
+            return null; // not reached: the parser gives 4 or 16 bytes
         }
     }
 
@@ -78,18 +90,5 @@ public class ClientIp {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static boolean looksLikeIp(String s) {
-        if (s.isEmpty() || s.length() > 45) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (!(Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -106,6 +106,17 @@ public final class SegmentMapper {
         return out;
     }
 
+    /**
+     * The end user's address, as Segment's and RudderStack's collectors read it: {@code context.ip} (the message's
+     * own, else the batch's) when the sender set it, which server-side sources do; else {@code null}, and the
+     * connection's address stands.
+     */
+    public static String endUserIp(JsonNode message, JsonNode shared) {
+        JsonNode own = message.path("context").path("ip");
+        JsonNode ip = own.isTextual() ? own : shared == null ? null : shared.path("ip");
+        return ip != null && ip.isTextual() && !ip.asText().isBlank() ? ip.asText().trim() : null;
+    }
+
     /** The batch's context with the message's own fields over it. */
     private ObjectNode mergedContext(JsonNode shared, JsonNode own) {
         ObjectNode merged = nodes.objectNode();

@@ -102,6 +102,33 @@ class SegmentResourceTest {
     }
 
     @Test
+    void theEndUsersAddressASenderNamesIsKeptInsteadOfTheConnectionsAsAddressesAreKept() {
+        // A server-side source (analytics-node, RudderStack's server SDKs) connects from its own server and names the
+        // end user's address in context.ip: the message's own, else the batch's.
+        String anon = "seg-named-ip-" + UUID.randomUUID();
+        String batch = """
+                {"writeKey":"demo-write-key","context":{"ip":"198.51.100.23"},"batch":[
+                  {"type":"track","event":"Own","messageId":"%1$s-1","anonymousId":"%1$s","context":{"ip":"203.0.113.77"}},
+                  {"type":"track","event":"V6","messageId":"%1$s-2","anonymousId":"%1$s","context":{"ip":"2001:db8:85a3:8d3:1319:8a2e:370:7348"}},
+                  {"type":"track","event":"Shared","messageId":"%1$s-3","anonymousId":"%1$s"},
+                  {"type":"track","event":"Not An Address","messageId":"%1$s-4","anonymousId":"%1$s","context":{"ip":"cafe"}}
+                ]}""".formatted(anon);
+        given().contentType(ContentType.JSON).body(batch).when().post("/v1/batch")
+                .then().statusCode(200).body("accepted", equalTo(4));
+        given().contentType(ContentType.JSON).auth().preemptive().basic("demo-write-key", "")
+                .body("""
+                        {"event":"Plain","messageId":"%1$s-5","anonymousId":"%1$s"}""".formatted(anon))
+                .when().post("/v1/track").then().statusCode(200);
+
+        List<JsonNode> events = TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 5, WAIT)
+                .stream().map(TopicReader.Record::value).toList();
+        assertThat(events).extracting(e -> e.at("/properties/event_name").asText() + " " + e.at("/context/ip").asText())
+                .containsExactly("Own 203.0.113.0", "V6 2001:db8:85a3:0:0:0:0:0", "Shared 198.51.100.0",
+                        // no address: the connection's, as for any call that names none
+                        "Not An Address 127.0.0.0", "Plain 127.0.0.0");
+    }
+
+    @Test
     void singleTrackWithBasicAuthAndUserIdOnly() {
         String user = "user-" + UUID.randomUUID();
         given().contentType(ContentType.JSON).auth().preemptive().basic("demo-write-key", "")

@@ -1,0 +1,25 @@
+package io.clickstream.gateway.privacy;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ClientIpTest {
+    @Test
+    void addressesAreTruncatedToTheirNetwork() {
+        assertThat(ClientIp.truncate("203.0.113.77")).isEqualTo("203.0.113.0");
+        assertThat(ClientIp.truncate("2001:db8:85a3:8d3:1319:8a2e:370:7348")).isEqualTo("2001:db8:85a3:0:0:0:0:0");
+        assertThat(ClientIp.truncate("::ffff:203.0.113.77")).isEqualTo("203.0.113.0");
+    }
+
+    @Test
+    void anythingButAnIpLiteralIsDropped() {
+        // "cafe" and "dead" are hex digits: they must not be read as host names (and looked up).
+        assertThat(ClientIp.truncate("cafe")).isNull();
+        assertThat(ClientIp.truncate("dead:beef")).isNull();
+        assertThat(ClientIp.truncate("localhost")).isNull();
+        assertThat(ClientIp.truncate("1.2.3.4.5")).isNull();
+        assertThat(ClientIp.truncate("")).isNull();
+        assertThat(ClientIp.truncate(null)).isNull();
+    }
+}
