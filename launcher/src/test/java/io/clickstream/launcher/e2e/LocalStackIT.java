@@ -49,6 +49,7 @@ class LocalStackIT {
     private static Cli cli;
     private static String gatewayUrl;
     private static String browserVisitor;
+    private static String pixelVisitor;
     private static final List<JsonNode> truths = new ArrayList<>();
     private static PrometheusApi prometheus;
     /** When the tables first held everything the traffic sent (the end of the traffic test). */
@@ -101,6 +102,10 @@ class LocalStackIT {
     void aShopperAndSimulatedTrafficEndUpInGoldExactlyAsGenerated() throws Exception {
         browserVisitor = DemoShopVisit.shop(gatewayUrl, work);
         assertThat(browserVisitor).isNotBlank();
+        // The packaged gateway, as the launcher runs it, takes a pixel written by hand (see NoscriptPixel).
+        NoscriptPixel.Loaded pixel = NoscriptPixel.load(gatewayUrl);
+        assertThat(pixel.answer()).startsWith("HTTP/1.1 200").contains("image/gif").doesNotContainIgnoringCase("X-Clickstream-Error");
+        pixelVisitor = pixel.visitor();
         truths.add(simulate(7, 30));
         awaitCaughtUpByTheDriversCounters(Instant.now());
 
@@ -108,6 +113,8 @@ class LocalStackIT {
         JsonNode tables = awaitTables(expected);
         assertThat(figures(tables)).isEqualTo(expected);
         assertBrowserVisitExactlyOnce(tables);
+        assertThat(JSON.readTree(tables.get("pixel_titles").asText()))
+                .extracting(JsonNode::asText).containsExactly(NoscriptPixel.TITLE);
         warehouseFacts = tables;
         settled = Instant.now();
     }
@@ -549,16 +556,16 @@ class LocalStackIT {
     }
 
     /**
-     * What the tables must hold: the simulators' truths plus the one browser session (one purchase of one mug), and
-     * gold's revenue per product.
+     * What the tables must hold: the simulators' truths plus the one browser session (one purchase of one mug) and the
+     * one page view of the pixel's visitor, and gold's revenue per product.
      */
     private static Map<String, Object> expectedFigures() {
         Map<String, Object> m = new TreeMap<>();
         m.put("simulated_silver_events", sum("silverEvents"));
         m.put("quarantined", sum("quarantined"));
         m.put("duplicate_event_ids", 0L);
-        m.put("sessions", sum("sessions") + 1);
-        m.put("funnel_viewed", sum("/funnel/page_view") + 1);
+        m.put("sessions", sum("sessions") + 2);
+        m.put("funnel_viewed", sum("/funnel/page_view") + 2);
         m.put("funnel_viewed_product", sum("/funnel/product_view") + 1);
         m.put("funnel_added_to_cart", sum("/funnel/add_to_cart") + 1);
         m.put("funnel_started_checkout", sum("/funnel/checkout_start") + 1);
@@ -592,7 +599,7 @@ class LocalStackIT {
     private static JsonNode tables() throws Exception {
         return one("""
                 SELECT
-                  (SELECT COUNT(*) FROM silver.events WHERE anonymous_id <> '%1$s') AS simulated_silver_events,
+                  (SELECT COUNT(*) FROM silver.events WHERE anonymous_id NOT IN ('%1$s', '%2$s')) AS simulated_silver_events,
                   (SELECT COUNT(*) FROM silver.quarantine) AS quarantined,
                   (SELECT COUNT(*) - COUNT(DISTINCT event_id) FROM silver.events) AS duplicate_event_ids,
                   (SELECT COUNT(*) FROM gold.sessions) AS sessions,
@@ -607,6 +614,7 @@ class LocalStackIT {
                      FROM (SELECT event_type, COUNT(*) AS n FROM silver.events WHERE anonymous_id = '%1$s' GROUP BY event_type))
                      AS browser_events_by_type,
                   (SELECT COUNT(*) - COUNT(DISTINCT event_id) FROM silver.events WHERE anonymous_id = '%1$s') AS browser_duplicate_event_ids,
+                  (SELECT to_json(collect_list(page_title)) FROM silver.events WHERE anonymous_id = '%2$s') AS pixel_titles,
                   (SELECT COUNT(*) FROM bronze.events) AS bronze_rows,
                   (SELECT COUNT(*) FROM silver.events) AS silver_rows,
                   (SELECT COUNT(DISTINCT topic, partition, offset) FROM bronze.events) AS bronze_offsets,
@@ -614,7 +622,7 @@ class LocalStackIT {
                   (SELECT COUNT(*) - COUNT(DISTINCT event_id) FROM bronze.events WHERE anonymous_id = '%1$s') AS browser_extra_copies,
                   (SELECT COUNT(DISTINCT window_start) FROM gold.revenue_5m) AS revenue_windows,
                   (SELECT COUNT(DISTINCT window_start) FROM gold.page_metrics_1m) AS page_minutes
-                """.formatted(browserVisitor));
+                """.formatted(browserVisitor, pixelVisitor));
     }
 
     /** Polls (each query is a short Spark job) until the tables match or the catch-up time is over. */
