@@ -9,6 +9,7 @@ import io.clickstream.gateway.ingest.IngestRequest;
 import io.clickstream.gateway.ingest.IngestResponse;
 import io.clickstream.gateway.ingest.IngestService;
 import io.clickstream.gateway.metrics.GatewayMetrics;
+import io.clickstream.gateway.privacy.ClientAddress;
 import io.clickstream.gateway.site.WriteKeys;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
@@ -39,8 +40,11 @@ public class IngestHttp {
     private final ObjectWriter responses;
     private final GatewayMetrics metrics;
     private final int bodyLimit;
+    private final ClientAddress clientAddress;
 
-    public IngestHttp(@Named("events") ObjectMapper json, GatewayMetrics metrics, GatewayConfig config) {
+    public IngestHttp(@Named("events") ObjectMapper json, GatewayMetrics metrics, GatewayConfig config,
+                      ClientAddress clientAddress) {
+        this.clientAddress = clientAddress;
         this.json = json;
         this.responses = json.writerFor(IngestResponse.class);
         this.metrics = metrics;
@@ -76,7 +80,7 @@ public class IngestHttp {
     }
 
     public IngestRequest request(String endpoint, RoutingContext rc, String writeKey) {
-        return IngestRequest.from(endpoint, writeKey, rc.request());
+        return IngestRequest.from(endpoint, writeKey, rc.request(), clientAddress.of(rc.request()));
     }
 
     public static byte[] body(RoutingContext rc) {
