@@ -1,9 +1,8 @@
 package io.clickstream.gateway.privacy;
 
 import io.clickstream.gateway.config.GatewayConfig;
-import jakarta.inject.Singleton;
-
 import io.netty.util.NetUtil;
+import jakarta.inject.Singleton;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
