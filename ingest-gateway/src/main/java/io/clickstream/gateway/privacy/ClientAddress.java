@@ -26,8 +26,16 @@ import java.util.Optional;
 public class ClientAddress {
     private final List<IpSubnetFilterRule> trusted;
 
-    public ClientAddress(@ConfigProperty(name = "quarkus.http.proxy.trusted-proxies") Optional<List<String>> trustedProxies) {
-        this.trusted = trustedProxies.orElse(List.of()).stream().map(ClientAddress::rule).toList();
+    /**
+     * X-Forwarded-For is read under the same switches as Quarkus reads it: with address forwarding off (the Helm
+     * chart's empty {@code trustedProxies}), no peer is trusted, loopback included (a sidecar proxy connects from there).
+     */
+    public ClientAddress(
+            @ConfigProperty(name = "quarkus.http.proxy.proxy-address-forwarding", defaultValue = "false") boolean forwarding,
+            @ConfigProperty(name = "quarkus.http.proxy.allow-x-forwarded", defaultValue = "false") boolean xForwarded,
+            @ConfigProperty(name = "quarkus.http.proxy.trusted-proxies") Optional<List<String>> trustedProxies) {
+        List<String> cidrs = forwarding && xForwarded ? trustedProxies.orElse(List.of()) : List.of();
+        this.trusted = cidrs.stream().map(ClientAddress::rule).toList();
     }
 
     public String of(HttpServerRequest http) {
@@ -99,8 +107,8 @@ public class ClientAddress {
         return new IpSubnetFilterRule(parts[0], Integer.parseInt(parts[1]), IpFilterRuleType.ACCEPT);
     }
 
-    /** For tests: the rules from the list as configured. */
+    /** For tests: forwarding on, these proxies trusted. */
     static ClientAddress trusting(String... cidrs) {
-        return new ClientAddress(Optional.of(new ArrayList<>(List.of(cidrs))));
+        return new ClientAddress(true, true, Optional.of(new ArrayList<>(List.of(cidrs))));
     }
 }

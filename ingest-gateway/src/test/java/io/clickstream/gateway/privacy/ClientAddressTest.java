@@ -2,6 +2,9 @@ package io.clickstream.gateway.privacy;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+import java.util.Optional;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,6 +24,15 @@ class ClientAddressTest {
     void aConnectionFromAnUntrustedPeerKeepsItsOwnAddress() {
         assertThat(behindProxies.choose("192.0.2.50", "198.51.100.7")).isEqualTo("192.0.2.50");
         assertThat(ClientAddress.trusting().choose("127.0.0.1", "198.51.100.7")).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void withAddressForwardingOffNoPeerIsTrusted() {
+        // The Helm chart's empty trustedProxies turns forwarding off; the default list (loopback) still stands.
+        var off = new ClientAddress(false, true, Optional.of(List.of("127.0.0.0/8")));
+        assertThat(off.choose("127.0.0.1", "198.51.100.7")).isEqualTo("127.0.0.1");
+        var noXForwarded = new ClientAddress(true, false, Optional.of(List.of("127.0.0.0/8")));
+        assertThat(noXForwarded.choose("127.0.0.1", "198.51.100.7")).isEqualTo("127.0.0.1");
     }
 
     @Test
