@@ -37,21 +37,10 @@ public final class SilverBatchWriter implements VoidFunction2<Dataset<Row>, Long
     }
 
     /**
-     * {@code checked}: checked rows, materialized by the caller. {@code then}, if given, gets the batch's new silver events
+     * {@code batch}: checked rows, cached by the caller. {@code then}, if given, gets the batch's new silver events
      * (cached, already committed to {@code silver.events}) to build on, e.g. the gold tables in the same driver.
      */
-    public void write(Dataset<Row> checked, long batchId, Consumer<Dataset<Row>> then) {
-        LateRepeats repeats = JobDescriptions.call(checked.sparkSession(), "silver late repeats", () -> LateRepeats.find(
-                checked, SilverTables.path(config, SilverTables.EVENTS), config.dedupWatermark()));
-        try {
-            write(repeats.removedFrom(checked), batchId, then, repeats.size());
-        } finally {
-            repeats.release();
-        }
-    }
-
-    private void write(Dataset<Row> batch, long batchId, Consumer<Dataset<Row>> then, long lateRepeats) {
-        metrics.duplicatesRemoved(lateRepeats);
+    public void write(Dataset<Row> batch, long batchId, Consumer<Dataset<Row>> then) {
         Dataset<Row> valid = SilverTransform.valid(batch);
         JobDescriptions.run(batch.sparkSession(), "silver.quarantine", () -> IdempotentWrites.append(
                 SilverTransform.quarantine(SilverTransform.invalid(batch)), SilverTables.path(config, SilverTables.QUARANTINE),

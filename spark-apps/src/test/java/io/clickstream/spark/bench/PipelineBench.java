@@ -304,11 +304,6 @@ public final class PipelineBench {
      * in ten, over 50 pages and 40 products.
      */
     static String event(long first, long sent, Instant now) {
-        return eventJson(first, sent, now).json();
-    }
-
-    /** The bench's event {@code sent}, stamped by the gateway at {@code now}. */
-    static EventJson eventJson(long first, long sent, Instant now) {
         String type = sent % 10 == 9 ? "purchase" : sent % 3 == 0 ? "product_view" : "page_view";
         EventJson e = EventJson.event(uuid(first + sent), type, visitor(sent), now.toString())
                 .page("https://shop.example/p/" + (sent % 50), "/p/" + (sent % 50))
@@ -319,7 +314,7 @@ public final class PipelineBench {
         if (type.equals("purchase")) {
             e.order("o-" + (first + sent), "9.99", "EUR");
         }
-        return e;
+        return e.json();
     }
 
     private static String uuid(long n) {

@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,12 +37,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * job time per batch by job description (jobs of different tables overlap, so their times add up to more than the
  * wall time; the wall time also holds the planning before each job).
  *
- * <p>{@code SilverGoldBatchBench [batches=20] [events per batch=10000]}; Spark options as {@code -Dspark.*};
- * {@code -Dbench.event.age=PT45M}: every event occurred that long before the gateway got it.
+ * <p>{@code SilverGoldBatchBench [batches=20] [events per batch=10000]}; Spark options as {@code -Dspark.*}.
  */
 public final class SilverGoldBatchBench {
-    private static final Duration EVENT_AGE = Duration.parse(System.getProperty("bench.event.age", "PT0S"));
-
     private SilverGoldBatchBench() {
     }
 
@@ -102,10 +98,7 @@ public final class SilverGoldBatchBench {
                     RowFactory.create(Topics.HEADER_SITE_ID, bytes("shop")),
                     RowFactory.create(Topics.HEADER_SCHEMA_VERSION, bytes("1")),
                     RowFactory.create(Topics.HEADER_RECEIVED_AT, bytes(now.toString()))};
-            // With -Dbench.event.age: events that waited that long in the client before it sent them.
-            String json = PipelineBench.eventJson(0, first + i, now.minus(EVENT_AGE)).str("sent_at", now.toString())
-                    .str("received_at", now.toString()).json();
-            rows.add(RowFactory.create(bytes(visitor), bytes(json), Topics.EVENTS,
+            rows.add(RowFactory.create(bytes(visitor), bytes(PipelineBench.event(0, first + i, now)), Topics.EVENTS,
                     (int) ((first + i) % 2), first + i, Timestamp.from(now), 0, scala.collection.mutable.WrappedArray.make(headers)));
         }
         return rows;

@@ -86,46 +86,6 @@ class SilverStreamTest {
     }
 
     @Test
-    void anEventSentAgainAfterTheWatermarkForgotItsIdIsStillADuplicate(@TempDir Path dir) throws Exception {
-        PipelineConfig config = SparkTestSession.config(dir);
-        BronzeTable.ensure(spark, config);
-        appendToBronze(config, new KafkaRows(0)
-                .add("v1", EventJson.pageView(A, "v1", "2026-11-20T12:00:00Z").json(), "2026-11-20T12:00:01Z"));
-        runSilverOnce(config);
-        // three hours on: the watermark (one hour) lets A's id go
-        appendToBronze(config, new KafkaRows(1)
-                .add("v2", EventJson.pageView(B, "v2", "2026-11-20T15:00:00Z").json(), "2026-11-20T15:00:01Z"));
-        runSilverOnce(config);
-        appendToBronze(config, new KafkaRows(2)
-                .add("v3", EventJson.pageView(C, "v3", "2026-11-20T15:00:30Z").json(), "2026-11-20T15:00:31Z"));
-        runSilverOnce(config);
-
-        // the tracker sends A again with the visitor's next page; an event as old that silver never saw stays
-        String received = "2026-11-20T15:01:00Z";
-        appendToBronze(config, new KafkaRows(3)
-                .add("v1", EventJson.pageView(A, "v1", "2026-11-20T12:00:00Z").str("sent_at", received)
-                        .str("received_at", received).json(), received)
-                .add("v4", EventJson.pageView(D, "v4", "2026-11-20T12:00:00Z").str("sent_at", received)
-                        .str("received_at", received).json(), received));
-        RecordingMetrics metrics = new RecordingMetrics();
-        SilverStream.start(spark, config, metrics, Trigger.AvailableNow()).awaitTermination();
-
-        List<Row> events = spark.read().format("delta").load(SilverTables.path(config, SilverTables.EVENTS))
-                .select("event_id", "kafka_offset").orderBy("event_id").collectAsList();
-        assertThat(events).extracting(r -> r.getString(0) + "@" + r.getLong(1))
-                .containsExactly(A + "@0", B + "@1", C + "@2", D + "@4");
-        assertThat(metrics.duplicates).isEqualTo(1);
-
-        // the same rows again, as a batch replayed after its commit: D, stored from its own position, is no repeat
-        Dataset<Row> replayed = SilverTransform.check(spark.read().format("delta").load(BronzeTable.path(config))
-                .where("offset >= 3"), config);
-        LateRepeats again = LateRepeats.find(replayed, SilverTables.path(config, SilverTables.EVENTS),
-                config.dedupWatermark());
-        assertThat(again.size()).isEqualTo(1);
-        again.release();
-    }
-
-    @Test
     void aReplayedBatchIsNotAppendedTwice(@TempDir Path dir) {
         String path = dir.resolve("t").toString();
         Dataset<Row> rows = spark.range(3).toDF("n");
@@ -137,16 +97,6 @@ class SilverStreamTest {
 
         IdempotentWrites.append(rows, path, "test-writer", 8);
         assertThat(spark.read().format("delta").load(path).count()).isEqualTo(6);
-    }
-
-    /** Counts what the silver writer reports as removed duplicates. */
-    private static final class RecordingMetrics implements PipelineMetrics {
-        private long duplicates;
-
-        @Override
-        public void duplicatesRemoved(long rows) {
-            duplicates += rows;
-        }
     }
 
     private void appendToBronze(PipelineConfig config, KafkaRows rows) {
