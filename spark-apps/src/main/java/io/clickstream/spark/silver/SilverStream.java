@@ -14,13 +14,19 @@ import org.apache.spark.sql.streaming.Trigger;
 
 import java.util.concurrent.TimeoutException;
 
+import static org.apache.spark.sql.functions.current_timestamp;
+
 /**
  * {@code bronze.events} → silver tables. Duplicates are removed by event id within the deduplication watermark,
- * measured on the Kafka timestamp (the gateway's publish time): a retry arrives soon after the original, however
- * old its event time, so late events are never mistaken for expired state.
+ * measured on the time silver reads a row (the micro-batch's timestamp, kept in the checkpoint for a replay): a retry
+ * arrives soon after the original, however old its event time, and is read soon after it. A row is never too late
+ * for that clock, so none is dropped when bronze is read out of order: a new checkpoint over a compacted bronze reads
+ * the rewritten older files after newer ones. A key is kept for at least the watermark after its first copy was read.
  */
 public final class SilverStream {
     public static final String QUERY_NAME = "silver";
+    /** The deduplication clock, dropped again after the operator. */
+    private static final String SEEN_AT = "silver_seen_at";
 
     private SilverStream() {
     }
@@ -54,7 +60,9 @@ public final class SilverStream {
 
     public static Dataset<Row> deduplicate(Dataset<Row> checked, PipelineConfig config) {
         return checked
-                .withWatermark("kafka_timestamp", Durations.toSpark(config.dedupWatermark()))
-                .dropDuplicatesWithinWatermark("dedup_key");
+                .withColumn(SEEN_AT, current_timestamp())
+                .withWatermark(SEEN_AT, Durations.toSpark(config.dedupWatermark()))
+                .dropDuplicatesWithinWatermark("dedup_key")
+                .drop(SEEN_AT);
     }
 }
