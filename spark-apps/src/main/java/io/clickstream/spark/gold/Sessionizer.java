@@ -29,7 +29,12 @@ public final class Sessionizer implements Serializable {
         List<SessionEvent> events = new ArrayList<>(batch);
         events.sort(Comparator.comparingLong(SessionEvent::eventTimeMs).thenComparing(SessionEvent::eventId));
         List<Session> touched = new ArrayList<>();
-        for (SessionEvent e : events) {
+        int first = 0;
+        if (state.open != null) {
+            first = earlierThan(state.open.startMs, events);
+            touched.addAll(before(siteId, anonymousId, state.open, events.subList(0, first)));
+        }
+        for (SessionEvent e : events.subList(first, events.size())) {
             Session open = state.open;
             if (open == null) {
                 state.open = Session.startWith(siteId, anonymousId, e);
@@ -37,12 +42,6 @@ public final class Sessionizer implements Serializable {
                 open.live = false;
                 touched.add(open);
                 state.open = Session.startWith(siteId, anonymousId, e);
-            } else if (open.startMs - e.eventTimeMs() > gapMs) {
-                // Older than the open session by more than a gap (out of order, within lateness):
-                // it was its own visit. Counted as a closed one-event session so no event is lost.
-                Session past = Session.startWith(siteId, anonymousId, e);
-                past.live = false;
-                touched.add(past);
             } else {
                 open.add(e);
             }
@@ -51,6 +50,39 @@ public final class Sessionizer implements Serializable {
             touched.add(state.open);
         }
         return touched;
+    }
+
+    /** How many of the sorted {@code events} come before {@code startMs}. */
+    private static int earlierThan(long startMs, List<SessionEvent> events) {
+        int n = 0;
+        while (n < events.size() && events.get(n).eventTimeMs() < startMs) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Events older than the open session's start (out of order, within lateness): walked back from the session, each
+     * within a gap of its start joins it, so that a visit's earlier pages arriving after its later ones still make
+     * one session. Those older still were visits of their own: split by the gap among themselves and returned closed.
+     */
+    private List<Session> before(String siteId, String anonymousId, Session open, List<SessionEvent> earlier) {
+        int older = earlier.size();
+        while (older > 0 && open.startMs - earlier.get(older - 1).eventTimeMs() <= gapMs) {
+            open.add(earlier.get(--older));
+        }
+        List<Session> past = new ArrayList<>();
+        Session current = null;
+        for (SessionEvent e : earlier.subList(0, older)) {
+            if (current == null || e.eventTimeMs() - current.endMs > gapMs) {
+                current = Session.startWith(siteId, anonymousId, e);
+                current.live = false;
+                past.add(current);
+            } else {
+                current.add(e);
+            }
+        }
+        return past;
     }
 
     /** The visitor has been idle for a gap: the open session is over. */

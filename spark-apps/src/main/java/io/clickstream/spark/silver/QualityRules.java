@@ -63,7 +63,7 @@ public final class QualityRules {
                         .and(ageMicros.gt(maxAgeMicros).or(ageMicros.lt(-aheadMicros)))),
                 new Rule(INVALID_URL, present(col("page.url")).and(not(SilverUdfs.VALID_URL.apply(col("page.url"))))),
                 new Rule(INVALID_REFERRER, present(col("page.referrer"))
-                        .and(not(SilverUdfs.VALID_URL.apply(col("page.referrer"))))),
+                        .and(not(SilverUdfs.VALID_REFERRER.apply(col("page.referrer"))))),
                 new Rule(NEGATIVE_PRICE, coalesce(exists(col("commerce.products"), p -> p.getField("price").lt(0)), lit(false))),
                 new Rule(NEGATIVE_QUANTITY, coalesce(exists(col("commerce.products"), p -> p.getField("quantity").lt(0)), lit(false))),
                 new Rule(NEGATIVE_REVENUE, coalesce(col("commerce.revenue").lt(0), lit(false))),

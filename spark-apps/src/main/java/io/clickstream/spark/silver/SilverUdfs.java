@@ -31,6 +31,9 @@ public final class SilverUdfs {
     public static final UserDefinedFunction VALID_URL = udf(
             (UDF1<String, Boolean>) UrlParts::isValid, DataTypes.BooleanType).asNonNullable();
 
+    public static final UserDefinedFunction VALID_REFERRER = udf(
+            (UDF1<String, Boolean>) TrafficSource::isValidReferrer, DataTypes.BooleanType).asNonNullable();
+
     public static final UserDefinedFunction VALID_CURRENCY = udf(
             (UDF1<String, Boolean>) SilverUdfs::isIsoCurrency, DataTypes.BooleanType).asNonNullable();
 
@@ -54,8 +57,9 @@ public final class SilverUdfs {
     private SilverUdfs() {
     }
 
+    /** An ISO 4217 currency; not XXX ("no currency") nor XTS (reserved for tests), which no price is in. */
     public static boolean isIsoCurrency(String code) {
-        if (code == null || code.length() != 3) {
+        if (code == null || code.length() != 3 || code.equalsIgnoreCase("XXX") || code.equalsIgnoreCase("XTS")) {
             return false;
         }
         try {

@@ -3,10 +3,12 @@ package io.clickstream.spark.silver;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Where a visit came from: UTM parameters first, then the referrer's domain (internal, e-mail, search, social,
- * referral).
+ * referral), or the app it was opened from.
  */
 public record TrafficSource(String source, String medium) implements Serializable {
     private static final List<Map.Entry<String, String>> SEARCH = List.of(
@@ -25,13 +27,35 @@ public record TrafficSource(String source, String medium) implements Serializabl
             Map.entry("lnkd.in", "linkedin"), Map.entry("reddit.com", "reddit"), Map.entry("pinterest.", "pinterest"),
             Map.entry("youtube.com", "youtube"), Map.entry("tiktok.com", "tiktok"), Map.entry("mastodon.", "mastodon"));
 
+    /**
+     * Chrome on Android gives a page opened from an app the referrer {@code android-app://<package>/}: the Gmail app,
+     * the Google search app, a social network's app.
+     */
+    private static final Pattern APP_REFERRER =
+            Pattern.compile("android-app://([A-Za-z][A-Za-z0-9_]*(?:\\.[A-Za-z][A-Za-z0-9_]*)+)(?:/.*)?");
+    private static final Map<String, TrafficSource> APPS = Map.ofEntries(
+            Map.entry("com.google.android.gm", new TrafficSource("gmail", "email")),
+            Map.entry("com.microsoft.office.outlook", new TrafficSource("outlook", "email")),
+            Map.entry("com.google.android.googlequicksearchbox", new TrafficSource("google", "organic")),
+            Map.entry("com.facebook.katana", new TrafficSource("facebook", "social")),
+            Map.entry("com.facebook.orca", new TrafficSource("facebook", "social")),
+            Map.entry("com.instagram.android", new TrafficSource("instagram", "social")),
+            Map.entry("com.twitter.android", new TrafficSource("twitter", "social")),
+            Map.entry("com.linkedin.android", new TrafficSource("linkedin", "social")),
+            Map.entry("com.reddit.frontpage", new TrafficSource("reddit", "social")),
+            Map.entry("com.pinterest", new TrafficSource("pinterest", "social")),
+            Map.entry("com.google.android.youtube", new TrafficSource("youtube", "social")),
+            Map.entry("com.zhiliaoapp.musically", new TrafficSource("tiktok", "social")));
+
     public static TrafficSource classify(UrlParts page, String referrer) {
         if (page != null && page.utmSource() != null) {
             return new TrafficSource(page.utmSource(), page.utmMedium() == null ? "(not set)" : page.utmMedium());
         }
         UrlParts ref = UrlParts.parse(referrer);
         if (ref == null) {
-            return new TrafficSource("(direct)", "(none)");
+            String app = appPackage(referrer);
+            return app == null ? new TrafficSource("(direct)", "(none)")
+                    : APPS.getOrDefault(app, new TrafficSource(app, "referral"));
         }
         if (page != null && sameSite(ref.domain(), page.domain())) {
             return new TrafficSource("(internal)", "internal");
@@ -49,6 +73,20 @@ public record TrafficSource(String source, String medium) implements Serializabl
             return new TrafficSource(known, "social");
         }
         return new TrafficSource(ref.domain(), "referral");
+    }
+
+    /** The app of an {@code android-app://} referrer, else {@code null}. */
+    public static String appPackage(String referrer) {
+        if (referrer == null) {
+            return null;
+        }
+        Matcher m = APP_REFERRER.matcher(referrer.trim());
+        return m.matches() ? m.group(1) : null;
+    }
+
+    /** A referrer worth keeping: an absolute http(s) URL, or an app's. */
+    public static boolean isValidReferrer(String referrer) {
+        return UrlParts.isValid(referrer) || appPackage(referrer) != null;
     }
 
     /** One site: the same host, or one a subdomain of the other (m.shop.example and shop.example). */

@@ -42,11 +42,13 @@ public record UrlParts(String domain, String path, String query, String utmSourc
     /**
      * Browsers leave some characters unescaped in {@code location.href} and {@code document.referrer} that
      * {@link URI} (RFC 2396) refuses: {@code | ^ { } [ ]} outside a host, a {@code %} that starts no escape, and
-     * the like. They are escaped here first, so such a URL is still a URL. Written by hand: {@link URI} is what
+     * the like, or a second {@code #} in the fragment (a hash-routed page's anchor: {@code /#/docs#install}). They
+     * are escaped here first, so such a URL is still a URL. Written by hand: {@link URI} is what
      * the JDK offers, and this is the part of a browser's (WHATWG) parsing it lacks.
      */
     static String escapeWhatBrowsersKeep(String url) {
         int authorityEnd = authorityEnd(url);
+        int fragment = url.indexOf('#');
         StringBuilder out = null;
         for (int i = 0; i < url.length(); i++) {
             char c = url.charAt(i);
@@ -54,6 +56,7 @@ public record UrlParts(String domain, String path, String query, String utmSourc
                 case '|', '^', '{', '}', '`', '"', '<', '>', '\\', ' ' -> true;
                 // brackets belong to an IPv6 host only
                 case '[', ']' -> i >= authorityEnd;
+                case '#' -> i > fragment;
                 case '%' -> !(i + 2 < url.length() && isHex(url.charAt(i + 1)) && isHex(url.charAt(i + 2)));
                 default -> c < 0x20 || c == 0x7f;
             };

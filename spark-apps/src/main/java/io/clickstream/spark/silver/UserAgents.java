@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 
 /** Browser, OS and device from a user agent (uap-java, the ua-parser project's regexes), plus a bot flag. */
 public final class UserAgents {
+    /** Bot words and tools; "cubot" is a brand of phones, not a bot. */
     private static final Pattern BOT = Pattern.compile(
-            "bot\\b|bot/|crawler|spider|crawling|slurp|headlesschrome|phantomjs|facebookexternalhit|"
+            "(?<!cu)bot\\b|bot/|crawler|spider|crawling|slurp|headlesschrome|phantomjs|facebookexternalhit|"
                     + "curl/|wget/|python-requests|python-urllib|go-http-client|java/|okhttp|apache-httpclient|"
                     + "lighthouse|pingdom|uptimerobot");
     private static final Pattern TABLET = Pattern.compile("ipad|tablet|kindle|silk/|playbook");

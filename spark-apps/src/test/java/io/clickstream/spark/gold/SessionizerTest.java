@@ -72,6 +72,41 @@ class SessionizerTest {
     }
 
     @Test
+    void aVisitsEarlierEventsArrivingAfterItsLaterOnesMakeOneSession() {
+        Sessionizer.VisitorState state = new Sessionizer.VisitorState();
+        String key = sessionizer.apply("shop", "v", state, List.of(
+                ev("e4", "page_view", 600 * MIN, "/d"), ev("e5", "page_view", 620 * MIN, "/e"))).get(0).key;
+
+        // 09:20, 09:25 and 09:40 against a session of 10:00-10:20: only 09:40 is within a gap of its start, and each
+        // of the others is within a gap of the next.
+        List<Session> next = sessionizer.apply("shop", "v", state, List.of(
+                ev("e1", "page_view", 560 * MIN, "/a"), ev("e2", "page_view", 565 * MIN, "/b"),
+                ev("e3", "page_view", 580 * MIN, "/c")));
+
+        assertThat(next).hasSize(1);
+        Session one = next.get(0);
+        assertThat(one.key).isEqualTo(key);
+        assertThat(one.events).isEqualTo(5);
+        assertThat(one.startMs).isEqualTo(560 * MIN);
+        assertThat(one.landingPage).isEqualTo("/a");
+        assertThat(one.live).isTrue();
+    }
+
+    @Test
+    void eventsMoreThanAGapBeforeTheOpenSessionAreSessionsOfTheirOwn() {
+        Sessionizer.VisitorState state = new Sessionizer.VisitorState();
+        sessionizer.apply("shop", "v", state, List.of(ev("e9", "page_view", 600 * MIN, "/z")));
+
+        List<Session> next = sessionizer.apply("shop", "v", state, List.of(
+                ev("e1", "page_view", 400 * MIN, "/a"), ev("e2", "page_view", 410 * MIN, "/b"),
+                ev("e3", "page_view", 500 * MIN, "/c"), ev("e4", "page_view", 580 * MIN, "/d")));
+
+        // 06:40-06:50 and 08:20 were visits of their own, closed; 09:40 joins the open session of 10:00.
+        assertThat(next).extracting(s -> s.startMs / MIN + "-" + s.endMs / MIN + ":" + s.events + (s.live ? " live" : ""))
+                .containsExactly("400-410:2", "500-500:1", "580-600:2 live");
+    }
+
+    @Test
     void funnelStepsCountOnlyInOrder() {
         Sessionizer.VisitorState state = new Sessionizer.VisitorState();
         Session s = sessionizer.apply("shop", "v", state, List.of(
