@@ -41,10 +41,13 @@ class QualityRulesTest {
                 .add("ahead", ok("7").str("event_time", "2026-11-20T12:10:01Z").json(), T)
                 .add("bad-url", ok("8").page("/relative", "/relative").json(), T)
                 .add("bad-ref", ok("9").referrer("android-app://x y").json(), T)
+                .add("app-ref", ok("9").referrer("android-app://com.google.android.gm/").json(), T)
+                .add("anchor", ok("8").page("https://shop.example/#/docs#install", "/").json(), T)
                 .add("neg-price", ok("1").product("a", "c", "-0.01", 1).json(), T)
                 .add("neg-qty", ok("1").product("a", "c", "1.00", -1).json(), T)
                 .add("neg-rev", ok("1").order("o", "-5.00", "EUR").json(), T)
                 .add("currency", ok("1").order("o", "5.00", "XYZ").json(), T)
+                .add("no-currency", ok("1").order("o", "5.00", "XXX").json(), T)
                 .add("two", ok("1").product("a", "c", "-1", -1).json(), T);
 
         List<Row> out = SilverTransform.check(rows.toBronze(spark), config).select("kafka_key", "dq_violations").collectAsList();
@@ -61,10 +64,13 @@ class QualityRulesTest {
         assertThat(byKey.get("ahead")).containsExactly("timestamp_out_of_range");
         assertThat(byKey.get("bad-url")).containsExactly("invalid_url");
         assertThat(byKey.get("bad-ref")).containsExactly("invalid_referrer");
+        assertThat(byKey.get("app-ref")).isEmpty();
+        assertThat(byKey.get("anchor")).isEmpty();
         assertThat(byKey.get("neg-price")).containsExactly("negative_price");
         assertThat(byKey.get("neg-qty")).containsExactly("negative_quantity");
         assertThat(byKey.get("neg-rev")).containsExactly("negative_revenue");
         assertThat(byKey.get("currency")).containsExactly("invalid_currency");
+        assertThat(byKey.get("no-currency")).containsExactly("invalid_currency");
         assertThat(byKey.get("two")).containsExactly("negative_price", "negative_quantity");
     }
 

@@ -39,6 +39,18 @@ class TrafficSourceTest {
     }
 
     @Test
+    void aPageOpenedFromAnAndroidAppIsClassedByTheApp() {
+        assertThat(TrafficSource.classify(PAGE, "android-app://com.google.android.gm/")).isEqualTo(new TrafficSource("gmail", "email"));
+        assertThat(TrafficSource.classify(PAGE, "android-app://com.google.android.googlequicksearchbox/https/www.google.com"))
+                .isEqualTo(new TrafficSource("google", "organic"));
+        assertThat(TrafficSource.classify(PAGE, "android-app://com.instagram.android")).isEqualTo(new TrafficSource("instagram", "social"));
+        assertThat(TrafficSource.classify(PAGE, "android-app://org.example.reader/")).isEqualTo(new TrafficSource("org.example.reader", "referral"));
+        assertThat(TrafficSource.isValidReferrer("android-app://com.google.android.gm/")).isTrue();
+        assertThat(TrafficSource.isValidReferrer("android-app://x y")).isFalse();
+        assertThat(TrafficSource.isValidReferrer("android-app://")).isFalse();
+    }
+
+    @Test
     void theSitesOwnSubdomainsAreInternal() {
         assertThat(TrafficSource.classify(PAGE, "https://m.shop.example/cart")).isEqualTo(new TrafficSource("(internal)", "internal"));
         assertThat(TrafficSource.classify(UrlParts.parse("https://m.shop.example/"), "https://shop.example/"))

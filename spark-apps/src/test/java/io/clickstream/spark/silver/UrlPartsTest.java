@@ -39,6 +39,10 @@ class UrlPartsTest {
         assertThat(UrlParts.parse("https://shop.example/p/a|b^c").path()).isEqualTo("/p/a%7Cb%5Ec");
         assertThat(UrlParts.parse("https://my_shop.example.com:8443/").domain()).isEqualTo("my_shop.example.com");
         assertThat(UrlParts.parse("https://[2001:db8::1]/x").domain()).isEqualTo("[2001:db8::1]");
+        // a hash-routed page's anchor: a second '#'
+        UrlParts hashRoute = UrlParts.parse("https://shop.example/app?x=1#/docs#install");
+        assertThat(hashRoute.path()).isEqualTo("/app");
+        assertThat(hashRoute.query()).isEqualTo("x=1");
         // still not URLs: no host, a host that is no name
         assertThat(UrlParts.isValid("https:///path")).isFalse();
         assertThat(UrlParts.isValid("https://a|b.example/")).isFalse();

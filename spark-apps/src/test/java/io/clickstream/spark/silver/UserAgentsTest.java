@@ -36,7 +36,14 @@ class UserAgentsTest {
         assertThat(UserAgents.parse("curl/8.4.0").bot()).isTrue();
         assertThat(UserAgents.parse("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
                 + "HeadlessChrome/119.0.0.0 Safari/537.36").deviceType()).isEqualTo("bot");
+        assertThat(UserAgents.parse("Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)").bot()).isTrue();
+        assertThat(UserAgents.parse("Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)").bot()).isTrue();
         assertThat(UserAgents.parse(null).bot()).isFalse();
+        // a phone whose brand ends in "bot"
+        UserAgents.Agent cubot = UserAgents.parse("Mozilla/5.0 (Linux; Android 11; CUBOT X50) AppleWebKit/537.36 "
+                + "(KHTML, like Gecko) Chrome/108.0.0.0 Mobile Safari/537.36");
+        assertThat(cubot.bot()).isFalse();
+        assertThat(cubot.deviceType()).isEqualTo("mobile");
     }
 
     @Test
