@@ -244,6 +244,10 @@ public final class SegmentMapper {
             return null;
         }
         if (v.isNumber()) {
+            if (v.isFloatingPointNumber() && !Double.isFinite(v.doubleValue())) {
+                // 1e400: Jackson reads it as infinity, which no amount is
+                throw new UnmappableException("amount " + v.asText() + " is out of range");
+            }
             return v.decimalValue();
         }
         if (v.isTextual()) {

@@ -17,6 +17,8 @@ import jakarta.inject.Singleton;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Iterator;
+import java.util.Map;
 import java.util.Set;
 import java.util.Locale;
 import java.util.UUID;
@@ -85,6 +87,10 @@ public class EventValidator {
             return Result.rejected(RejectReason.INVALID_EVENT, errors.stream().limit(MAX_MESSAGES)
                     .map(ValidationMessage::getMessage).sorted().collect(Collectors.joining("; ")));
         }
+        String infinite = nonFiniteNumber(event, "$");
+        if (infinite != null) {
+            return Result.rejected(RejectReason.INVALID_EVENT, infinite + ": number out of range");
+        }
         Instant occurred;
         Instant sent;
         try {
@@ -128,6 +134,33 @@ public class EventValidator {
         } else {
             ctx.put("ip", ip);
         }
+    }
+
+    /**
+     * The path of a number too large for a double ({@code 1e400}), which Jackson reads as infinity and the schema
+     * takes for a number: published, it would become the string "Infinity". Else {@code null}.
+     */
+    private static String nonFiniteNumber(JsonNode node, String path) {
+        if (node.isFloatingPointNumber()) {
+            return Double.isFinite(node.doubleValue()) ? null : path;
+        }
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                String found = nonFiniteNumber(field.getValue(), path + "." + field.getKey());
+                if (found != null) {
+                    return found;
+                }
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String found = nonFiniteNumber(node.get(i), path + "[" + i + "]");
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
     }
 
     private static Instant instant(JsonNode value) {

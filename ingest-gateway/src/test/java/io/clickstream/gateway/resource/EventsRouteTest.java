@@ -120,6 +120,25 @@ class EventsRouteTest {
     }
 
     @Test
+    void aNumberTooLargeForADoubleIsRefusedNotPublishedAsInfinity() {
+        String anon = "anon-" + UUID.randomUUID();
+        String batch = "[" + Events.pageView(anon) + ","
+                + "{\"event_type\":\"purchase\",\"anonymous_id\":\"" + anon + "\",\"occurred_at\":\"" + Instant.now() + "\","
+                + "\"commerce\":{\"revenue\":1e400,\"currency\":\"EUR\",\"products\":[{\"sku\":\"x\",\"price\":1}]}},"
+                + "{\"event_type\":\"click\",\"anonymous_id\":\"" + anon + "\",\"occurred_at\":\"" + Instant.now() + "\","
+                + "\"properties\":{\"scores\":[1,-1e999]}}]";
+        given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key").body(batch)
+                .when().post("/v1/events")
+                .then().statusCode(202).body("accepted", equalTo(1)).body("rejected", equalTo(2))
+                .body("errors[0].index", equalTo(1)).body("errors[0].reason", equalTo("invalid_event"))
+                .body("errors[0].message", equalTo("$.commerce.revenue: number out of range"))
+                .body("errors[1].index", equalTo(2)).body("errors[1].message", equalTo("$.properties.scores[1]: number out of range"));
+
+        assertThat(TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 1, WAIT))
+                .extracting(r -> r.value().get("event_type").asText()).containsExactly("page_view");
+    }
+
+    @Test
     void allRejectedIs400WithReasons() {
         given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key")
                 .body("[{\"event_type\":\"click\"}]")

@@ -14,6 +14,7 @@ import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 
 /** Payloads as Segment's analytics.js / analytics-node send them. */
@@ -71,6 +72,29 @@ class SegmentResourceTest {
         assertThat(order.at("/properties/coupon").asText()).isEqualTo("hasbros");
         assertThat(events.get(3).at("/properties/plan").asText()).isEqualTo("pro");
         assertThat(events.get(4).at("/properties/event_name").asText()).isEqualTo("Signed Up");
+    }
+
+    @Test
+    void aMessageWithAnAmountOutOfRangeIsRefusedAndTheRestOfTheBatchAccepted() {
+        String anon = "seg-" + UUID.randomUUID();
+        String now = Instant.now().toString();
+        String batch = """
+                {"writeKey":"demo-write-key","batch":[
+                  {"type":"track","event":"Order Completed","messageId":"%3$s","anonymousId":"%1$s","timestamp":"%2$s",
+                   "properties":{"order_id":"o-1","revenue":1e400,"currency":"USD"}},
+                  {"type":"track","event":"Product Added","messageId":"%4$s","anonymousId":"%1$s","timestamp":"%2$s",
+                   "properties":{"sku":"s-1","price":-1e999}},
+                  {"type":"track","event":"Signed Up","messageId":"%5$s","anonymousId":"%1$s","timestamp":"%2$s",
+                   "properties":{"score":1e400}},
+                  {"type":"page","messageId":"%6$s","anonymousId":"%1$s","timestamp":"%2$s","properties":{"path":"/"}}
+                ]}""".formatted(anon, now, UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
+        given().contentType(ContentType.JSON).body(batch).when().post("/v1/batch")
+                .then().statusCode(200).body("accepted", equalTo(1)).body("rejected", equalTo(3))
+                .body("errors.index", contains(0, 1, 2))
+                .body("errors.reason", contains("unmappable_message", "unmappable_message", "invalid_event"));
+
+        assertThat(TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 1, WAIT))
+                .extracting(r -> r.value().get("event_type").asText()).containsExactly("page_view");
     }
 
     @Test
