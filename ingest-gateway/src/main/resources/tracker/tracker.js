@@ -1,7 +1,7 @@
 /*! clickstream.js: first-party tracker for a Clickstream gateway. No dependencies. */
 (function (w, d) {
   'use strict';
-  const VERSION = '1.0.1';
+  const VERSION = '1.0.2';
   const stub = w.clickstream;
   if (stub && stub.loaded) return;
   // Bounds: offline queue, batch bytes (browsers cap beacons and keepalive at 64 KB), the gateway's 32 KB per event,
@@ -136,7 +136,8 @@
     } else {
       if (!gone) { q = c.concat(q); store(c); }
       const base = Math.min(6e4, 1e3 * Math.pow(2, attempt++));
-      retryAt = Date.now() + Math.max(base / 2 + Math.random() * base / 2, (parseInt(retryAfter, 10) || 0) * 1e3);
+      // Retry-After honoured up to an hour: a wait past setTimeout's range would fire at once, over and over.
+      retryAt = Date.now() + Math.max(base / 2 + Math.random() * base / 2, Math.min(3600, parseInt(retryAfter, 10) || 0) * 1e3);
     }
     if (q.length) schedule(Math.max(0, retryAt - Date.now()));
   }
@@ -275,6 +276,10 @@
   w.addEventListener('pageshow', () => { leaving = false; beaconed = 0; });
   d.addEventListener('visibilitychange', () => { if (d.visibilityState === 'hidden') flush(true); else beaconed = 0; });
   w.addEventListener('online', () => { retryAt = attempt = 0; flush(); });
+  // Consent is the visitor's, not the tab's: an opt-out in another of the site's tabs stops this one as well.
+  w.addEventListener('storage', e => {
+    if (e.key === 'cs:consent' && e.newValue === 'denied' && state !== 'out') { state = 'out'; clear(); }
+  });
   // Capture phase: runs before the page's own handlers navigate away or stop propagation.
   d.addEventListener('click', e => {
     const el = e.target && e.target.closest && e.target.closest('[data-cs-click]');

@@ -114,6 +114,12 @@ public class IngestService {
                     raw.size() + " events exceed the limit of " + config.limits().maxEventsPerBatch() + " per request"), answer);
             return;
         }
+        if (raw.size() > rateLimiter.maxEventsPerSiteRequest()) {
+            // No wait would help (a Retry-After would make clients resend it forever): refused like any batch too big.
+            refuseWhole(site, request, receivedAt, body, Rejection.of(RejectReason.TOO_MANY_EVENTS, raw.size()
+                    + " events exceed the site's rate-limit burst of " + rateLimiter.maxEventsPerSiteRequest() + " per request"), answer);
+            return;
+        }
         long siteWait = rateLimiter.checkSite(site.id(), raw.size());
         if (siteWait > 0) {
             metrics.rateLimited("site");

@@ -57,6 +57,11 @@ public class RateLimiter {
         return waitSeconds(perIp.get(ip, k -> bucket(config.perIpBurst(), config.perIpPerSecond())), 1);
     }
 
+    /** The most events one request may carry: more than a site's bucket holds could never be let through. */
+    public long maxEventsPerSiteRequest() {
+        return config.enabled() ? config.perSiteBurst() : Long.MAX_VALUE;
+    }
+
     public long checkSite(String siteId, int events) {
         if (!config.enabled() || events == 0) {
             return 0;

@@ -346,6 +346,36 @@ class TrackerBrowserTest {
         }
     }
 
+    @Test
+    void anOptOutInOneTabStopsTheSitesOtherTabs() {
+        try (FlakyGateway gateway = new FlakyGateway()) {
+            String page = "test-pages/tracker.html?host=" + encode(gateway.url());
+            String first = driver.getWindowHandle();
+            open(page);
+            String visitor = anonymousId();
+            String second = driver.switchTo().newWindow(WindowType.TAB).getWindowHandle();
+            open(page);
+            assertThat(anonymousId()).isEqualTo(visitor);
+            waitUntil(d -> gateway.attempts.stream().mapToLong(a -> a.types().size()).sum() == 2);
+
+            driver.switchTo().window(first);
+            js("clickstream.optOut()");
+            driver.switchTo().window(second);
+            waitUntil(d -> js("return clickstream.anonymousId()") == null);
+            js("clickstream.track('after_opt_out_elsewhere')");
+            click("cta");
+            assertThat(js("return clickstream.stats().queued")).isEqualTo(0L);
+            assertThat(trackerStorage()).containsExactly("cs:consent");
+            js("clickstream.flush()");
+            driver.close(); // its page hide sends nothing either
+            driver.switchTo().window(first);
+            assertThat(trackerStorage()).containsExactly("cs:consent");
+
+            assertThat(gateway.attempts).flatExtracting(Attempt::types).containsExactly("page_view", "page_view");
+            assertThat(awaitEvents(visitor, 2)).hasSize(2);
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     /** A port nothing listens on once the probe socket is closed: connections there are refused. */

@@ -58,6 +58,17 @@ class RateLimitTest {
     }
 
     @Test
+    void aBatchLargerThanTheSitesBurstIsRefusedAsTooManyEventsNotToldToWait() {
+        String event = "{\"event_type\":\"click\",\"anonymous_id\":\"burst\",\"occurred_at\":\"" + java.time.Instant.now() + "\"}";
+        String batch = "[" + String.join(",", java.util.Collections.nCopies(1001, event)) + "]";
+        var response = given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key")
+                .header("X-Forwarded-For", "203.0.113.99").body(batch).when().post("/v1/events");
+        response.then().statusCode(413).body("errors[0].reason", equalTo("too_many_events"))
+                .body("errors[0].message", equalTo("1001 events exceed the site's rate-limit burst of 1000 per request"));
+        assertThat(response.header("Retry-After")).isNull();
+    }
+
+    @Test
     void visitorsBehindOneProxyEachHaveTheirOwnBucket() {
         // Every request arrives from the same proxy (the test client on loopback, trusted): one visitor above its
         // burst of 20 is limited, while the next visitor behind the same proxy is not.
