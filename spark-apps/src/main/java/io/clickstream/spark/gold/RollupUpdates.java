@@ -17,10 +17,13 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.storage.StorageLevel;
 
 import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_distinct;
@@ -53,7 +56,7 @@ final class RollupUpdates {
         if (rollup.maintenance() == GoldRollup.Maintenance.INCREMENTAL) {
             combine(rollup, batch, dates, stamp);
         } else {
-            recompute(rollup, batch, dates);
+            recompute(rollup, batch);
         }
     }
 
@@ -61,7 +64,7 @@ final class RollupUpdates {
      * Recomputes the windows the batch touches in full from silver, every site's, and writes them in place of the
      * table's rows of those windows ({@link WindowOverwrite}).
      */
-    private void recompute(GoldRollup rollup, Dataset<Row> batch, List<Object> dates) {
+    private void recompute(GoldRollup rollup, Dataset<Row> batch) {
         Dataset<Row> relevantBatch = rollup.relevant(batchSource(rollup, batch));
         List<Row> touched = relevantBatch.select("window_start", "window_end").distinct().collectAsList();
         if (touched.isEmpty()) {
@@ -72,13 +75,28 @@ final class RollupUpdates {
         String sourceTable = rollup.source() == GoldRollup.Source.EVENTS ? SilverTables.EVENTS : SilverTables.PRODUCT_EVENTS;
         Dataset<Row> source = spark.read().format("delta").load(SilverTables.path(config, sourceTable));
         if (rollup.scopedByDate()) {
-            source = source.where(col("event_date").isin(dates.toArray()));
+            source = source.where(col("event_date").isin(days(touched).toArray()));
         }
         // Every row of a touched window lies in this range: Delta skips the files outside it by their event_time
         // statistics, so a batch does not rescan the whole day.
         source = source.where(col("event_time").geq(windows.get(0)).and(col("event_time").lt(end)));
         Dataset<Row> rows = rollup.aggregate(rollup.relevant(source).where(col("window_start").isin(windows.toArray())));
         WindowOverwrite.replace(rows, GoldTables.path(config, rollup.table()), windows);
+    }
+
+    /**
+     * The days the rows of these windows fall on: a window's start's day, and the next as well for a window across
+     * midnight (one that does not divide a day, such as 7 minutes), whose earlier rows an event of the new day touches.
+     */
+    static List<LocalDate> days(List<Row> windows) {
+        TreeSet<LocalDate> days = new TreeSet<>();
+        for (Row w : windows) {
+            LocalDate last = w.getTimestamp(1).toInstant().minusNanos(1_000).atOffset(ZoneOffset.UTC).toLocalDate();
+            for (LocalDate d = w.getTimestamp(0).toInstant().atOffset(ZoneOffset.UTC).toLocalDate(); !d.isAfter(last); d = d.plusDays(1)) {
+                days.add(d);
+            }
+        }
+        return List.copyOf(days);
     }
 
     /** Recomputes the scopes the batch touched from the gold table of {@code rollup.recomputedFrom()}, merged just before. */
