@@ -101,15 +101,18 @@ public class EventPublisher {
      * is known, the buffer is not full) and runs right here, on the event loop: no hop and no Mutiny pipeline per
      * record. Otherwise (at start-up, after Kafka has been quiet for a while, or with the buffer half full) the
      * send goes to the connector's sending thread, where blocking for up to {@code max.block.ms} harms no one.
+     * Once one of the request's events went there, the rest follow it, so that none overtakes it.
      */
     public void publish(List<ValidEvent> accepted, Acks acks) {
         String topic = config.kafka().eventsTopic();
+        boolean inline = true;
         for (int i = 0, n = accepted.size(); i < n; i++) {
-            publish(topic, accepted.get(i), acks);
+            inline = publish(topic, accepted.get(i), acks, inline);
         }
     }
 
-    private void publish(String topic, ValidEvent event, Acks acks) {
+    /** Whether the request's next event may still be sent inline. */
+    private boolean publish(String topic, ValidEvent event, Acks acks, boolean inline) {
         byte[] value = serialize(event.json());
         RecordHeaders headers = new RecordHeaders();
         headers.add(Topics.HEADER_SITE_ID, bytes(event.siteId()));
@@ -121,18 +124,19 @@ public class EventPublisher {
         if (metrics.inFlight().incrementAndGet() > MAX_IN_FLIGHT) {
             metrics.inFlight().decrementAndGet();
             acks.failed(new IllegalStateException("too many sends waiting for Kafka"));
-            return;
+            return inline;
         }
         long bytes = inFlightBytes.addAndGet(value.length);
         long now = System.nanoTime();
         EventCallback callback = new EventCallback(acks, value.length, now);
         io.smallrye.reactive.messaging.kafka.KafkaProducer<String, byte[]> p = eventsProducer();
-        if (bytes <= inlineBytesLimit(p) && now - lastAckNanos < INLINE_AFTER_ACK_NANOS) {
+        if (inline && bytes <= inlineBytesLimit(p) && now - lastAckNanos < INLINE_AFTER_ACK_NANOS) {
             send(p.unwrap(), record, callback);
-        } else {
-            p.runOnSendingThread((Consumer<Producer<String, byte[]>>) producer -> send(producer, record, callback))
-                    .subscribe().with(ignored -> { }, callback::failedBeforeSend);
+            return true;
         }
+        p.runOnSendingThread((Consumer<Producer<String, byte[]>>) producer -> send(producer, record, callback))
+                .subscribe().with(ignored -> { }, callback::failedBeforeSend);
+        return false;
     }
 
     private static void send(Producer<String, byte[]> producer, ProducerRecord<String, byte[]> record, EventCallback callback) {
