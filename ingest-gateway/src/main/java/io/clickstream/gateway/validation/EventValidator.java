@@ -15,6 +15,7 @@ import io.clickstream.gateway.config.GatewayConfig;
 import io.clickstream.gateway.site.SiteRegistry.Site;
 import jakarta.inject.Singleton;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
@@ -117,9 +118,9 @@ public class EventValidator {
 
     /** What the gateway adds: contract version, an id when the client sent none, its clock, and the kept IP. */
     private static void stamp(ObjectNode event, Instant occurred, Instant sent, String receivedAt, Instant eventTime, String ip) {
-        event.put("schema_version", ClickEvent.SCHEMA_VERSION);
         JsonNode id = event.get("event_id");
-        event.put("event_id", id == null || id.isNull() ? UUID.randomUUID().toString() : id.asText().toLowerCase(Locale.ROOT));
+        event.put("event_id", id == null || id.isNull() ? contentId(event) : id.asText().toLowerCase(Locale.ROOT));
+        event.put("schema_version", ClickEvent.SCHEMA_VERSION);
         // Timestamps leave the gateway in one form (UTC, 'Z'), whatever offset the client used.
         event.put("occurred_at", format(occurred));
         if (sent != null) {
@@ -134,6 +135,19 @@ public class EventValidator {
         } else {
             ctx.put("ip", ip);
         }
+    }
+
+    /**
+     * An id for an event sent without one, named by its content but for {@code sent_at}: sent again (a retry after a
+     * 503, when Kafka may have taken it after all), it gets the same id, and silver keeps one copy.
+     */
+    static String contentId(ObjectNode event) {
+        JsonNode sent = event.remove("sent_at");
+        byte[] content = event.toString().getBytes(StandardCharsets.UTF_8);
+        if (sent != null) {
+            event.set("sent_at", sent);
+        }
+        return UUID.nameUUIDFromBytes(content).toString();
     }
 
     /**

@@ -75,6 +75,25 @@ class EventsRouteTest {
     }
 
     @Test
+    void anEventSentWithoutAnIdGetsTheSameIdWhenSentAgain() {
+        String anon = "anon-" + UUID.randomUUID();
+        Instant occurred = Instant.now().minusSeconds(5);
+        String event = "{\"event_type\":\"click\",\"anonymous_id\":\"" + anon + "\",\"occurred_at\":\"" + occurred + "\",\"sent_at\":\"%s\"}";
+        for (Instant sent : List.of(occurred.plusSeconds(1), occurred.plusSeconds(4))) {
+            given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key").body(event.formatted(sent))
+                    .when().post("/v1/events").then().statusCode(202);
+        }
+        String another = "{\"event_type\":\"click\",\"anonymous_id\":\"" + anon + "\",\"occurred_at\":\"" + occurred.plusMillis(1) + "\"}";
+        given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key").body(another)
+                .when().post("/v1/events").then().statusCode(202);
+
+        List<String> ids = TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 3, WAIT).stream()
+                .sorted(java.util.Comparator.comparingLong(Record::offset)).map(r -> r.value().get("event_id").asText()).toList();
+        assertThat(ids).hasSize(3);
+        assertThat(ids.get(0)).matches("[0-9a-f-]{36}").isEqualTo(ids.get(1)).isNotEqualTo(ids.get(2));
+    }
+
+    @Test
     void aBatchWithBadEventsAcceptsTheGoodOnesAndListsEachRejectionWhichGoesToTheDeadLetterTopic() {
         String anon = "anon-" + UUID.randomUUID();
         String batch = "[" + Events.pageView(anon) + ","
