@@ -271,8 +271,9 @@ public final class SegmentMapper {
         if (price != null) {
             out.put("price", price);
         }
-        if (p.path("quantity").canConvertToInt() && p.path("quantity").isIntegralNumber()) {
-            out.put("quantity", p.path("quantity").asInt());
+        JsonNode quantity = p.path("quantity");
+        if (quantity.isNumber() && quantity.canConvertToExactIntegral() && quantity.canConvertToInt()) {
+            out.put("quantity", quantity.asInt()); // 2.0 too: an integer to JavaScript, where it came from
         }
         return out;
     }

@@ -38,6 +38,7 @@ public class EventValidator {
     private static final int MAX_MESSAGES = 5;
 
     private final JsonSchema schema;
+    private final IntegerFields integers = IntegerFields.ofContract();
     private final Duration maxAge;
     private final Duration maxDrift;
 
@@ -92,6 +93,7 @@ public class EventValidator {
         if (infinite != null) {
             return Result.rejected(RejectReason.INVALID_EVENT, infinite + ": number out of range");
         }
+        integers.normalize(event);
         Instant occurred;
         Instant sent;
         try {

@@ -121,4 +121,13 @@ class SegmentMapperTest {
         assertThat(out.at("/commerce/products/0/sku").asText()).isEqualTo("Monopoly");
         assertThat(out.at("/commerce/products/1/sku").asText()).isEqualTo("p-2");
     }
+
+    @Test
+    void aQuantityOfTwoPointZeroIsTwo() throws Exception {
+        var cart = json.readTree("""
+                {"anonymousId":"a","event":"Product Added","properties":{"sku":"s","price":5,"quantity":2.0}}""");
+        var out = mapper.map(cart, "track", "demo", null, null);
+        assertThat(out.at("/commerce/products/0/quantity").isInt()).isTrue();
+        assertThat(out.at("/commerce/products/0/quantity").asInt()).isEqualTo(2);
+    }
 }
