@@ -70,7 +70,7 @@ public interface GatewayConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /** Sustained requests per second per client IP, and the burst above it. */
+        /** Sustained requests per second per client IP (per /64 for IPv6), and the burst above it. */
         @WithDefault("200")
         long perIpPerSecond();
 

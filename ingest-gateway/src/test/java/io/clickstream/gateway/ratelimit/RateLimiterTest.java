@@ -28,6 +28,19 @@ class RateLimiterTest {
     }
 
     @Test
+    void anIpv6ClientsBucketIsItsSlash64() {
+        RateLimiter limiter = new RateLimiter(limits(1, 2), new AtomicLong()::get);
+        assertThat(limiter.checkIp("2001:db8:1:2::1")).isZero();
+        assertThat(limiter.checkIp("2001:db8:1:2:aaaa:bbbb:cccc:dddd")).isZero();
+        assertThat(limiter.checkIp("2001:db8:1:2::ffff")).as("a third address of the same /64").isPositive();
+        assertThat(limiter.checkIp("2001:db8:1:3::1")).as("the next /64").isZero();
+        assertThat(RateLimiter.clientKey("2001:DB8:1:2:0:0:0:9")).isEqualTo("2001:db8:1:2:0:0:0:0/64");
+        assertThat(RateLimiter.clientKey("::ffff:198.51.100.7")).isEqualTo("::ffff:198.51.100.7");
+        assertThat(RateLimiter.clientKey("198.51.100.7")).isEqualTo("198.51.100.7");
+        assertThat(RateLimiter.clientKey("unknown")).isEqualTo("unknown");
+    }
+
+    @Test
     void refillTimeIsCapacityOverRateAndAtLeastASecond() {
         assertThat(RateLimiter.refillTime(400, 200)).isEqualTo(Duration.ofSeconds(2));
         assertThat(RateLimiter.refillTime(10, 3)).isEqualTo(Duration.ofMillis(3334));
