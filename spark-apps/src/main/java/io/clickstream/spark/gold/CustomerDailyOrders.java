@@ -1,5 +1,6 @@
 package io.clickstream.spark.gold;
 
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -15,6 +16,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 /**
  * {@code gold.customer_daily_orders}: each customer's orders and revenue per day. It is also what
@@ -56,9 +58,17 @@ public final class CustomerDailyOrders implements GoldRollup {
                 // after midnight), and the lifetime counts it once.
                 .agg(sort_array(array_distinct(collect_list(coalesce(col("order_id"), col("event_id"))))).as("order_ids"),
                         sum(coalesce(col("revenue"), lit(0))).cast("decimal(18,2)").as("revenue"),
-                        sort_array(collect_set("currency")).as("currencies"),
+                        sort_array(collect_set(currencyOfRevenue())).as("currencies"),
                         min("event_time").as("first_order_at"),
                         max("event_time").as("last_order_at"));
+    }
+
+    /**
+     * The currency of a purchase's revenue, "(none)" for revenue sent without one (as in {@code gold.revenue_5m}):
+     * {@code currencies} then lists every currency whose amounts the revenue adds up.
+     */
+    static Column currencyOfRevenue() {
+        return when(col("revenue").isNotNull(), coalesce(col("currency"), lit("(none)")));
     }
 
     /** A customer's day grows all day: its orders are added up, not reread. */

@@ -62,7 +62,7 @@ public final class CustomerLifetimeValue implements GoldRollup {
         return rows.groupBy("site_id", "customer_id")
                 .agg(countDistinct(coalesce(col("order_id"), col("event_id"))).as("orders"),
                         sum(coalesce(col("revenue"), lit(0))).cast("decimal(18,2)").as("revenue"),
-                        sort_array(collect_set("currency")).as("currencies"),
+                        sort_array(collect_set(CustomerDailyOrders.currencyOfRevenue())).as("currencies"),
                         min("event_time").as("first_order_at"),
                         max("event_time").as("last_order_at"))
                 .withColumn("avg_order_value", col("revenue").divide(col("orders")).cast("decimal(18,2)"));
