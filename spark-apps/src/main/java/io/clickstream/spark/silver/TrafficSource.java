@@ -94,14 +94,21 @@ public record TrafficSource(String source, String medium) implements Serializabl
         return a.equals(b) || a.endsWith("." + b) || b.endsWith("." + a);
     }
 
+    /** What follows a search engine's name in its country domains: de, com, co.uk, com.br. */
+    private static final Pattern COUNTRY_SUFFIX = Pattern.compile("(?:com|co|[a-z]{2,3})(?:\\.[a-z]{2})?");
+
     /**
-     * A search engine's host (www. is gone already): google.de, search.yahoo.com, cn.bing.com; not the other
-     * services of a name that spans countries (docs.google.com, news.google.com), which are referrals.
+     * A search engine's host (www. is gone already): google.de, google.co.uk, search.yahoo.com, cn.bing.com; not the
+     * other services of a name that spans countries (docs.google.com, news.google.com), which are referrals, nor a
+     * host that only starts with the name (google.example.net).
      */
     private static String search(String domain) {
         for (Map.Entry<String, String> e : SEARCH) {
             String needle = e.getKey();
-            if (needle.endsWith(".") ? domain.startsWith(needle) : domain.equals(needle) || domain.endsWith("." + needle)) {
+            boolean hit = needle.endsWith(".")
+                    ? domain.startsWith(needle) && COUNTRY_SUFFIX.matcher(domain.substring(needle.length())).matches()
+                    : domain.equals(needle) || domain.endsWith("." + needle);
+            if (hit) {
                 return e.getValue();
             }
         }

@@ -36,6 +36,9 @@ class TrafficSourceTest {
         assertThat(TrafficSource.classify(PAGE, "https://yandex.ru/search/?text=x")).isEqualTo(new TrafficSource("yandex", "organic"));
         assertThat(TrafficSource.classify(PAGE, "https://search.yahoo.com/search?p=x")).isEqualTo(new TrafficSource("yahoo", "organic"));
         assertThat(TrafficSource.classify(PAGE, "https://cn.bing.com/search?q=x")).isEqualTo(new TrafficSource("bing", "organic"));
+        assertThat(TrafficSource.classify(PAGE, "https://www.google.com.br/")).isEqualTo(new TrafficSource("google", "organic"));
+        assertThat(TrafficSource.classify(PAGE, "https://google.example.net/")).isEqualTo(new TrafficSource("google.example.net", "referral"));
+        assertThat(TrafficSource.classify(PAGE, "https://yandex.evil-seo.com/")).isEqualTo(new TrafficSource("yandex.evil-seo.com", "referral"));
     }
 
     @Test
