@@ -25,12 +25,12 @@ import static org.apache.spark.sql.functions.max;
 /**
  * Business figures for dashboards, read from the gold tables every 30 seconds: page views in the last complete
  * minute, visitors and live sessions, revenue of the last complete 5-minute window, funnel steps of the newest funnel
- * window, and the top 10 pages (a bounded label set). "Last complete" looks back one hour from the newest window.
+ * window, and the top 10 pages (a bounded label set). The last complete window is the one just before the newest
+ * (which is still filling): a quiet one counts zero, not the figures of an older window.
  */
 public final class GoldFigures implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GoldFigures.class);
     private static final Duration PERIOD = Duration.ofSeconds(30);
-    private static final Duration LOOKBACK = Duration.ofHours(1);
     private static final String[] STEPS = {"viewed", "viewed_product", "added_to_cart", "started_checkout", "purchased"};
     private final SparkSession spark;
     private final PipelineConfig config;
@@ -95,15 +95,7 @@ public final class GoldFigures implements AutoCloseable {
         if (newestMinute.isNullAt(0)) {
             return;
         }
-        // the newest minute is still filling: report the one before it
-        Dataset<Row> lastComplete = before(pages, newestMinute.getTimestamp(0));
-        Row minute = lastComplete.agg(max("window_start")).head();
-        if (minute.isNullAt(0)) {
-            // only the first minute so far: nothing complete yet, which is zero rather than no series
-            business("page_views_last_minute", 0);
-            return;
-        }
-        Dataset<Row> inMinute = lastComplete.where(col("window_start").equalTo(minute.getTimestamp(0)));
+        Dataset<Row> inMinute = windowBefore(pages, newestMinute.getTimestamp(0), config.pageWindow());
         business("page_views_last_minute", sum(inMinute, "page_views"));
         List<Row> top = inMinute.groupBy("page_path").sum("page_views")
                 .orderBy(col("sum(page_views)").desc()).limit(10).collectAsList();
@@ -131,9 +123,7 @@ public final class GoldFigures implements AutoCloseable {
         if (newest.isNullAt(0)) {
             return;
         }
-        Dataset<Row> before = before(revenue, newest.getTimestamp(0));
-        Row w = before.agg(max("window_start")).head();
-        List<Row> perCurrency = w.isNullAt(0) ? List.of() : before.where(col("window_start").equalTo(w.getTimestamp(0)))
+        List<Row> perCurrency = windowBefore(revenue, newest.getTimestamp(0), config.revenueWindow())
                 .groupBy("currency").agg(org.apache.spark.sql.functions.sum(col("revenue")).cast("double")).collectAsList();
         Set<String> now = new HashSet<>();
         for (Row r : perCurrency) {
@@ -175,13 +165,9 @@ public final class GoldFigures implements AutoCloseable {
         return e.getClass().getSimpleName() + ": " + (nl < 0 ? m : m.substring(0, nl));
     }
 
-    /**
-     * The windows in the hour before {@code newest}. The bound lets Delta skip the table's older files: without it, finding
-     * the window before the newest read the whole table's history every 30 seconds.
-     */
-    private static Dataset<Row> before(Dataset<Row> windows, Timestamp newest) {
-        return windows.where(col("window_start").lt(newest)
-                .and(col("window_start").geq(Timestamp.from(newest.toInstant().minus(LOOKBACK)))));
+    /** The rows of the window just before {@code newest}: Delta skips the files that hold none of its rows. */
+    private static Dataset<Row> windowBefore(Dataset<Row> windows, Timestamp newest, Duration length) {
+        return windows.where(col("window_start").equalTo(Timestamp.from(newest.toInstant().minus(length))));
     }
 
     private Dataset<Row> table(String name) {

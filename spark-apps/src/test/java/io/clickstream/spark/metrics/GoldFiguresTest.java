@@ -69,6 +69,35 @@ class GoldFiguresTest {
         }
     }
 
+    /** A quiet minute is zero page views, not the figures of the last minute that had some. */
+    @Test
+    void aQuietLastMinuteCountsNoPageViewsAndNoTopPages(@TempDir Path dir) throws Exception {
+        PipelineConfig config = SparkTestSession.config(dir);
+        GoldTables.ensure(spark, config);
+        String path = GoldTables.path(config, "page_metrics_1m");
+        try (PrometheusMetrics metrics = new PrometheusMetrics().serve(0);
+             GoldFigures figures = new GoldFigures(spark, config, metrics)) {
+            appendPageViews(path, "('shop', '2026-11-20 12:00:00', '/a', 5), ('shop', '2026-11-20 12:01:00', '/b', 1)");
+            figures.refresh();
+            assertThat(scrape(metrics)).contains("clickstream_business_value{figure=\"page_views_last_minute\"} 5.0")
+                    .contains("clickstream_top_page_views{page=\"/a\",rank=\"1\"} 5.0");
+
+            appendPageViews(path, "('shop', '2026-11-20 12:04:00', '/c', 2)"); // 12:02-12:03 quiet
+            figures.refresh();
+            assertThat(scrape(metrics)).contains("clickstream_business_value{figure=\"page_views_last_minute\"} 0.0")
+                    .doesNotContain("clickstream_top_page_views{");
+        }
+    }
+
+    private void appendPageViews(String path, String rows) {
+        spark.read().format("delta").load(path).limit(0).unionByName(spark.sql("""
+                SELECT site_id, CAST(window_start AS TIMESTAMP) AS window_start,
+                       CAST(window_start AS TIMESTAMP) + INTERVAL 1 MINUTE AS window_end, page_path,
+                       CAST(views AS BIGINT) AS page_views, 1L AS unique_visitors
+                FROM VALUES %s AS t(site_id, window_start, page_path, views)""".formatted(rows)), true)
+                .write().format("delta").mode("append").save(path);
+    }
+
     private static String scrape(PrometheusMetrics metrics) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metrics.port() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
