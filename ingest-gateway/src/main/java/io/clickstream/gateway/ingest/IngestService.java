@@ -216,7 +216,7 @@ public class IngestService {
 
     private void refuseWhole(Site site, IngestRequest request, Instant receivedAt, byte[] body, Rejection rejection,
                              Consumer<IngestOutcome> answer) {
-        String raw = body == null ? "" : new String(body, 0, Math.min(body.length, MAX_DEAD_LETTER_PAYLOAD), StandardCharsets.UTF_8);
+        String raw = body == null ? "" : new String(body, StandardCharsets.UTF_8);
         DeadLetter letter = deadLetter(site, request, receivedAt, null, rejection, raw);
         Acks acks = deadlines.track((ok, failure) -> {
             if (ok) {
@@ -241,8 +241,18 @@ public class IngestService {
     }
 
     private DeadLetter deadLetter(Site site, IngestRequest request, Instant receivedAt, Integer index, Rejection rejection, String raw) {
+        // Addresses are redacted before the cut: a cut inside an "ip" member would keep the part of it before the cut.
         return new DeadLetter(site.id(), rejection.reason().code(), rejection.message(), request.endpoint(), index, receivedAt,
-                clientIp.redact(raw));
+                cut(clientIp.redact(raw)));
+    }
+
+    /** At most {@link #MAX_DEAD_LETTER_PAYLOAD} characters, never half of a surrogate pair. */
+    private static String cut(String payload) {
+        if (payload.length() <= MAX_DEAD_LETTER_PAYLOAD) {
+            return payload;
+        }
+        int end = Character.isHighSurrogate(payload.charAt(MAX_DEAD_LETTER_PAYLOAD - 1)) ? MAX_DEAD_LETTER_PAYLOAD - 1 : MAX_DEAD_LETTER_PAYLOAD;
+        return payload.substring(0, end);
     }
 
     private static RejectReason reasonOf(DeadLetter letter) {

@@ -212,6 +212,22 @@ class EventsRouteTest {
     }
 
     @Test
+    void aDeadLetterCutInsideAnAddressKeepsNoPartOfTheRawAddress() {
+        String marker = "cut-" + UUID.randomUUID();
+        String head = "[{\"event_type\":\"" + marker + "\",\"pad\":\"";
+        String member = "\",\"context\":{\"ip\":\"198.51.100.77\"}";
+        // the cut at 65,536 characters falls inside the address's last byte: 198.51.100.7|7
+        String body = head + "x".repeat(65_536 - head.length() - member.indexOf("198") - 12) + member + ",oops";
+        given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key").body(body)
+                .when().post("/v1/events")
+                .then().statusCode(400).body("errors[0].reason", equalTo("malformed_json"));
+        String payload = TopicReader.readUntil(Topics.DEAD_LETTERS, WAIT,
+                        all -> all.stream().anyMatch(r -> r.value().path("payload").asText().contains(marker)))
+                .stream().map(r -> r.value().path("payload").asText()).filter(p -> p.contains(marker)).findFirst().orElseThrow();
+        assertThat(payload).hasSize(65_536).startsWith(head).endsWith("\"ip\":\"198.51.100.0").doesNotContain("198.51.100.7");
+    }
+
+    @Test
     void eventsAfterTheFirstJsonValueRefuseTheWholeBodyInsteadOfBeingDropped() {
         String marker = "ndjson-" + UUID.randomUUID();
         String body = Events.pageView(marker + "-1") + "\n" + Events.pageView(marker + "-2") + "\n";
