@@ -243,6 +243,9 @@ public final class LocalStack {
             kafka.stop();
             kafka = null;
         }
+        if (state == null) {
+            return; // refused before starting anything: the state file, if any, is another stack's
+        }
         try {
             Files.deleteIfExists(settings.stateFile());
         } catch (IOException ignored) {
