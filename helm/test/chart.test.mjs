@@ -159,6 +159,14 @@ test('gateway: hardened pod, health probes, write keys only from Secrets', () =>
   assert.doesNotMatch(noProxies, /trusted-proxies/);
   const keyEnv = c.env.find((e) => e.name === 'SITE_WRITE_KEY_0');
   assert.deepEqual(keyEnv.valueFrom.secretKeyRef, { name: 'clickstream-write-keys', key: 'demo' });
+  // Hashed addresses: the salt comes from a Secret, as the write keys do; none is asked for otherwise.
+  assert.equal(c.env.find((e) => e.name === 'IP_SALT'), undefined);
+  const hashed = render(HELMS[1].bin, 'default', ['--set', 'gateway.config.ipMode=hash', '--set', 'gateway.config.ipSalt.secretName=ip-salt']);
+  const hashedProps = byKind(hashed, 'ConfigMap').find((m) => m.data?.['gateway.properties']).data['gateway.properties'];
+  assert.match(hashedProps, /^clickstream\.privacy\.ip-mode=hash$/m);
+  assert.match(hashedProps, /^clickstream\.privacy\.ip-salt=\$\{IP_SALT\}$/m);
+  assert.deepEqual(byKind(hashed, 'Deployment')[0].spec.template.spec.containers[0].env.find((e) => e.name === 'IP_SALT')
+    .valueFrom.secretKeyRef, { name: 'ip-salt', key: 'salt' });
 
   const twoSites = rendered.get('helm 4/ingress-on');
   const props2 = byKind(twoSites, 'ConfigMap').find((m) => m.data?.['gateway.properties']).data['gateway.properties'];
