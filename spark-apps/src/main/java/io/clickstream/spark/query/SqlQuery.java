@@ -6,11 +6,18 @@ import io.clickstream.spark.bronze.BronzeTable;
 import io.clickstream.spark.config.ConfigLoader;
 import io.clickstream.spark.config.PipelineConfig;
 import io.clickstream.spark.gold.GoldTables;
+import io.clickstream.spark.silver.SilverTables;
+import io.delta.tables.DeltaTable;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.util.List;
 
 /**
  * Runs Spark SQL against the tables by name ({@code bronze.events}, {@code silver.events}, {@code gold.sessions}, …)
@@ -18,6 +25,7 @@ import java.io.PrintStream;
  */
 public final class SqlQuery {
     static final int MAX_ROWS = 1000;
+    private static final List<String> LAYERS = List.of(BronzeTable.LAYER, SilverTables.LAYER, GoldTables.LAYER);
 
     private SqlQuery() {
     }
@@ -62,14 +70,37 @@ public final class SqlQuery {
             return 0;
         } catch (Exception e) {
             err.println("sql: " + e.getMessage());
+            if (String.valueOf(e.getMessage()).contains("TABLE_OR_VIEW_NOT_FOUND")) {
+                err.println("sql: a table is there once the pipeline has written it: bronze.events within a minute of"
+                        + " starting, silver and gold after their first batches");
+            }
             return 1;
         }
     }
 
-    /** Every table by name; a table not written yet is created empty, so queries on it return no rows. */
-    public static void registerTables(SparkSession spark, PipelineConfig config) {
-        BronzeTable.ensure(spark, config);
-        GoldTables.ensure(spark, config);
+    /**
+     * Every table the pipeline has created, by name ({@code layer.table}), in this session's catalog only. Nothing is
+     * written: a query run while a driver creates its tables must not create or clean up any of them itself.
+     */
+    public static void registerTables(SparkSession spark, PipelineConfig config) throws IOException {
+        for (String layer : LAYERS) {
+            Path root = new Path(config.tablePath(layer, ""));
+            FileSystem fs = root.getFileSystem(spark.sessionState().newHadoopConf());
+            if (!fs.exists(root)) {
+                continue;
+            }
+            spark.sql("CREATE DATABASE IF NOT EXISTS " + layer);
+            for (FileStatus dir : fs.listStatus(root)) {
+                String table = dir.getPath().getName();
+                // _seen and the like are bookkeeping beside the tables, not tables to query
+                if (dir.isDirectory() && !table.startsWith("_") && DeltaTable.isDeltaTable(spark, dir.getPath().toString())) {
+                    // a name registered before for another location is re-pointed: dropping it keeps the table's files
+                    spark.sql("DROP TABLE IF EXISTS " + layer + "." + table);
+                    spark.sql("CREATE TABLE " + layer + "." + table + " USING delta LOCATION '"
+                            + dir.getPath().toString().replace("'", "\\'") + "'");
+                }
+            }
+        }
     }
 
     static void print(Dataset<Row> result, boolean json, PrintStream out) {

@@ -150,6 +150,7 @@ class EntryPointsTest {
         Path file = dir.resolve("c.properties");
         Files.writeString(file, "warehouse.root=" + config.warehouseRoot() + "\ncheckpoint.root=" + config.checkpointRoot() + "\n");
         String sql = "SELECT parse_failed, count(*) AS n FROM bronze.events GROUP BY parse_failed ORDER BY parse_failed";
+        long version = io.delta.tables.DeltaTable.forPath(spark, BronzeTable.path(config)).history(1).head().getLong(0);
 
         assertThat(SqlQuery.run(new String[] {"--config", file.toString(), "--json", sql}, new PrintStream(out, true), System.err)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8).lines().toList())
@@ -161,5 +162,24 @@ class EntryPointsTest {
 
         assertThat(SqlQuery.run(new String[] {"--config", file.toString(), "SELECT * FROM gold.nothing"},
                 new PrintStream(out, true), new PrintStream(err, true))).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("once the pipeline has written it");
+        assertThat(io.delta.tables.DeltaTable.forPath(spark, BronzeTable.path(config)).history(1).head().getLong(0))
+                .as("registering a table by name commits nothing to it").isEqualTo(version);
+    }
+
+    /** A query may run while a driver creates its tables: it creates, and cleans up, none itself. */
+    @Test
+    void sqlWritesNothing(@TempDir Path dir) throws Exception {
+        PipelineConfig config = SparkTestSession.config(dir);
+        Path file = dir.resolve("c.properties");
+        Files.writeString(file, "warehouse.root=" + config.warehouseRoot() + "\ncheckpoint.root=" + config.checkpointRoot() + "\n");
+        // a table whose creation has begun: its log directory, no commit yet
+        Path creating = Path.of(BronzeTable.path(config), "_delta_log");
+        Files.createDirectories(creating);
+
+        assertThat(SqlQuery.run(new String[] {"--config", file.toString(), "SELECT 1 AS one"}, new PrintStream(out, true),
+                System.err)).isZero();
+        assertThat(creating).isEmptyDirectory();
+        assertThat(Path.of(config.warehouseRoot(), "gold")).doesNotExist();
     }
 }
