@@ -32,6 +32,7 @@ public final class KafkaBroker implements AutoCloseable {
     private final String heap;
     private final boolean tiedToParent;
     private final boolean stopHook;
+    private final boolean ignoreSigint;
     private Process process;
 
     private KafkaBroker(Builder b) {
@@ -41,6 +42,7 @@ public final class KafkaBroker implements AutoCloseable {
         this.heap = b.heap;
         this.tiedToParent = b.tiedToParent;
         this.stopHook = b.stopHook;
+        this.ignoreSigint = b.ignoreSigint;
     }
 
     public static Builder builder() {
@@ -93,6 +95,9 @@ public final class KafkaBroker implements AutoCloseable {
                     "--controller-port", Integer.toString(controllerPort)));
             if (tiedToParent) {
                 cmd.add("--exit-on-stdin-eof");
+            }
+            if (ignoreSigint) {
+                cmd.add("--ignore-sigint");
             }
             ProcessBuilder pb = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
@@ -226,6 +231,7 @@ public final class KafkaBroker implements AutoCloseable {
         private String heap = "256m";
         private boolean tiedToParent = true;
         private boolean stopHook = true;
+        private boolean ignoreSigint;
 
         /** Where the broker keeps its log segments and metadata; kept across restarts. */
         public Builder dataDir(Path dir) {
@@ -264,6 +270,15 @@ public final class KafkaBroker implements AutoCloseable {
          */
         public Builder stopHook(boolean hook) {
             this.stopHook = hook;
+            return this;
+        }
+
+        /**
+         * Whether the broker ignores SIGINT (default false): a terminal's Ctrl-C reaches every process of its group at
+         * once, and a caller that stops the broker last, after what uses it, must not see it stop first.
+         */
+        public Builder ignoreSigint(boolean ignore) {
+            this.ignoreSigint = ignore;
             return this;
         }
 

@@ -6,6 +6,10 @@ import kafka.tools.StorageTool;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -31,6 +35,7 @@ public final class LocalKafkaServer {
         int controllerPort = 9093;
         int partitions = 3;
         boolean exitOnStdinEof = false;
+        boolean ignoreSigint = false;
         List<String> settings = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -39,10 +44,11 @@ public final class LocalKafkaServer {
                 case "--controller-port" -> controllerPort = Integer.parseInt(args[++i]);
                 case "--partitions" -> partitions = Integer.parseInt(args[++i]);
                 case "--exit-on-stdin-eof" -> exitOnStdinEof = true;
+                case "--ignore-sigint" -> ignoreSigint = true;
                 case "--config" -> settings.add(args[++i]);
                 case "--help" -> {
                     System.out.println("usage: LocalKafkaServer --data-dir DIR [--port 9092] [--controller-port 9093]"
-                            + " [--partitions 3] [--config KEY=VALUE]... [--exit-on-stdin-eof]");
+                            + " [--partitions 3] [--config KEY=VALUE]... [--exit-on-stdin-eof] [--ignore-sigint]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
@@ -50,6 +56,11 @@ public final class LocalKafkaServer {
         }
         if (dataDir == null) {
             throw new IllegalArgumentException("--data-dir is required");
+        }
+        if (ignoreSigint) {
+            // A terminal's Ctrl-C goes to the whole process group: the launcher stops the broker itself, last, by SIGTERM,
+            // once the gateway and the Spark driver no longer need it.
+            Signal.handle(new Signal("INT"), SignalHandler.SIG_IGN);
         }
         Path logDir = dataDir.resolve("kraft-logs");
         Files.createDirectories(logDir);

@@ -32,6 +32,21 @@ class KafkaBrokerTest {
         assertThat(KafkaBroker.isListening(broker.port())).isFalse();
     }
 
+    /** Ctrl-C in a terminal reaches the broker too; one that is stopped last by its caller keeps running. */
+    @Test
+    void aBrokerThatIgnoresSigintRunsOnUntilStopped(@TempDir Path dir) throws Exception {
+        KafkaBroker broker = KafkaBroker.builder().dataDir(dir).ignoreSigint(true).start();
+        try {
+            assertThat(new ProcessBuilder("kill", "-INT", Long.toString(broker.pid())).start().waitFor()).isZero();
+            Thread.sleep(3_000);
+            assertThat(broker.isRunning()).isTrue();
+            assertThat(KafkaBroker.isListening(broker.port())).isTrue();
+        } finally {
+            broker.stop();
+        }
+        assertThat(broker.isRunning()).isFalse();
+    }
+
     @Test
     void aTakenPortIsAClearError(@TempDir Path dir) throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

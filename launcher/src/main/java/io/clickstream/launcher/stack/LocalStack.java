@@ -83,7 +83,7 @@ public final class LocalStack {
     private synchronized void startKafka(boolean detached) {
         requireNotStopped("Kafka");
         kafka = KafkaBroker.builder().dataDir(settings.kafkaDir()).port(settings.kafkaPort())
-                .controllerPort(settings.kafkaPort() + 1).tiedToParent(!detached).stopHook(false).start();
+                .controllerPort(settings.kafkaPort() + 1).tiedToParent(!detached).stopHook(false).ignoreSigint(true).start();
         ProcessHandle.of(kafka.pid()).ifPresent(broker -> state.started("kafka", broker));
         state.write(settings.stateFile());
     }
