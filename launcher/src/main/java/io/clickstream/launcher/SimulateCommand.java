@@ -3,6 +3,7 @@ package io.clickstream.launcher;
 import io.clickstream.launcher.simulate.GroundTruth;
 import io.clickstream.launcher.simulate.TrafficSimulator;
 import io.clickstream.launcher.stack.StackSettings;
+import io.clickstream.launcher.stack.StackState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,7 +47,9 @@ class SimulateCommand implements Callable<Integer> {
         if (rate <= 0 || duration <= 0) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--rate and --duration must be positive");
         }
-        String url = gateway != null ? gateway : s.gatewayUrl();
+        // the stack running from this data folder, whatever port it was started on; else the port given here
+        String url = gateway != null ? gateway : StackState.read(s.stateFile()).filter(StackState::anyAlive)
+                .map(StackState::gatewayUrl).orElse(s.gatewayUrl());
         GroundTruth truth = new TrafficSimulator(new TrafficSimulator.Settings(url, writeKey, siteId, rate, duration, seed, duplicates),
                 System.out).run();
         Path file = truthFile != null ? truthFile : s.dataDir().resolve("simulations").resolve("truth-" + seed + ".json");

@@ -33,7 +33,7 @@ class UpCommand implements Callable<Integer> {
                 return 130; // Ctrl-C came as the start finished: the hook stops the stack
             }
         }
-        printUrls(s, state);
+        printUrls(s, state, options.dataDir == null ? "" : " --data-dir " + s.dataDir());
         if (detach) {
             System.out.println("\nrunning in the background; stop it with ./clickstream down");
             return 0;
@@ -44,7 +44,8 @@ class UpCommand implements Callable<Integer> {
         return 1; // the shutdown hook stops the rest
     }
 
-    static void printUrls(StackSettings s, StackState state) {
+    /** {@code flags}: what the other commands need to find this stack (its data folder, when not the default). */
+    static void printUrls(StackSettings s, StackState state, String flags) {
         System.out.println();
         System.out.println("Clickstream is up.");
         System.out.println("  demo shop      " + s.gatewayUrl() + "/demo/");
@@ -58,6 +59,7 @@ class UpCommand implements Callable<Integer> {
         }
         System.out.println("  Kafka          " + s.kafkaBootstrap());
         System.out.println("  data           " + s.dataDir());
-        System.out.println("Try: ./clickstream simulate --rate 200 --duration 60   then   ./clickstream sql \"SELECT * FROM gold.funnel\"");
+        System.out.println("Try: ./clickstream simulate" + flags + " --rate 200 --duration 60   then   ./clickstream sql" + flags
+                + " \"SELECT * FROM gold.funnel\"");
     }
 }

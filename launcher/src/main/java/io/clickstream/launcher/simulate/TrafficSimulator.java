@@ -143,7 +143,10 @@ public final class TrafficSimulator {
                                 CompletableFuture.delayedExecutor(backoff, java.util.concurrent.TimeUnit.MILLISECONDS))
                                 .thenCompose(x -> send(batch, attempt + 1));
                     }
-                    out.println("batch refused with " + status + " after " + (attempt + 1) + " attempts");
+                    out.println(status == -1
+                            ? "batch not delivered after " + (attempt + 1) + " attempts: no gateway answers at " + settings.gatewayUrl()
+                                    + " (is the stack up? ./clickstream status)"
+                            : "batch refused with " + status + " after " + (attempt + 1) + " attempts");
                     tally.settle(batch, Set.of());
                     return CompletableFuture.<Void>completedFuture(null);
                 }).thenCompose(f -> f);
