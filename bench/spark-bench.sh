@@ -12,6 +12,10 @@
 #                                            # JVM without Kafka: wall time, Spark jobs and job time by table
 set -euo pipefail
 cd "$(dirname "$0")/.."
+case "${1:-} ${2:-}" in
+  "backlog "[0-9]*|"rate "[0-9]*|"batch "[0-9]*) ;;
+  *) sed -n '5,12p' "$0" | sed 's/^# \{0,1\}//' >&2; echo "usage: $0 backlog EVENTS | rate EVENTS_PER_S SECONDS | batch BATCHES EVENTS" >&2; exit 2 ;;
+esac
 ./mvnw -q -pl spark-apps -am install -DskipTests
 A=spark-apps
 mkdir -p "$A/target/tmp"
