@@ -194,6 +194,19 @@ test('kafka: Strimzi resources by default, none with external bootstrap servers'
   }
 });
 
+test('spark: spark.env takes exactly the ConfigLoader keys the chart does not set itself', () => {
+  const source = readFileSync(join(repo, 'spark-apps/src/main/java/io/clickstream/spark/config/ConfigLoader.java'), 'utf8');
+  const keys = [...source.matchAll(/d\.put\("([a-z.]+)"/g)].map((m) => `CLICKSTREAM_${m[1].replaceAll('.', '_').toUpperCase()}`);
+  assert.ok(keys.length > 20, `only ${keys.length} ConfigLoader keys found`);
+  const prefix = 'spark.kubernetes.driverEnv.';
+  const setByChart = new Set(byKind(defaults(), 'SparkApplication').flatMap((a) => Object.keys(a.spec.sparkConf))
+    .filter((k) => k.startsWith(`${prefix}CLICKSTREAM_`)).map((k) => k.slice(prefix.length)));
+  assert.ok(setByChart.has('CLICKSTREAM_METRICS_PORT'));
+  const schema = JSON.parse(readFileSync(join(chart, 'values.schema.json'), 'utf8'));
+  assert.deepEqual([...schema.properties.spark.properties.env.propertyNames.enum].sort(),
+    keys.filter((k) => !setByChart.has(k)).sort());
+});
+
 test('spark: one SparkApplication per layer, restarted forever, tables and checkpoints on S3', () => {
   const apps = byKind(defaults(), 'SparkApplication');
   assert.deepEqual(apps.map((a) => a.metadata.labels['clickstream.io/layer']).sort(), ['bronze', 'gold', 'silver']);
