@@ -298,6 +298,15 @@ test('spark: a setting the entry point cannot parse makes the dry run fail', () 
   assert.match(dry.err, /metrics\.port/);
 });
 
+test('grafana: the local data source has a URL Grafana can use as it stands', () => {
+  // Grafana expands provisioning values with Go's os.ExpandEnv: ${VAR:-default} would be read as a variable
+  // named "VAR:-default", never set, and leave the URL empty.
+  const file = parseYaml(readFileSync(join(repo, 'grafana/provisioning/datasources/clickstream.yml'), 'utf8'));
+  for (const ds of file.datasources) {
+    assert.match(ds.url, /^https?:\/\/[^$]+$/, ds.name);
+  }
+});
+
 test('grafana/ is the chart\'s files/grafana, not a copy', () => {
   const link = join(repo, 'grafana');
   assert.ok(lstatSync(link).isSymbolicLink(), 'grafana/ must stay a symlink to helm/clickstream/files/grafana');
