@@ -82,8 +82,13 @@ public final class LocalStack {
 
     private synchronized void startKafka(boolean detached) {
         requireNotStopped("Kafka");
-        kafka = KafkaBroker.builder().dataDir(settings.kafkaDir()).port(settings.kafkaPort())
-                .controllerPort(settings.kafkaPort() + 1).tiedToParent(!detached).stopHook(false).ignoreSigint(true).start();
+        try {
+            kafka = KafkaBroker.builder().dataDir(settings.kafkaDir()).port(settings.kafkaPort())
+                    .controllerPort(settings.kafkaPort() + 1).tiedToParent(!detached).stopHook(false).ignoreSigint(true).start();
+        } catch (IllegalStateException | java.io.UncheckedIOException e) {
+            // said in one line, as the launcher's other refusals are (a port in use, a broker that did not come up)
+            throw new StackException(e.getMessage());
+        }
         ProcessHandle.of(kafka.pid()).ifPresent(broker -> state.started("kafka", broker));
         state.write(settings.stateFile());
     }
