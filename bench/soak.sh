@@ -16,14 +16,17 @@ PORTS=(--data-dir="$DATA" --port=18080 --kafka-port=19092 --spark-metrics-port=1
 trap './clickstream down "${PORTS[@]}" >/dev/null 2>&1 || true' EXIT
 
 metric() { curl -s --max-time 10 "$1" | awk -v m="$2" 'index($0, m) == 1 {s += $NF} END {printf "%.0f", s}'; }
-rss_mb() { local pid; pid=$(pgrep -f "$1" | head -1); [ -n "$pid" ] && echo $(( $(ps -o rss= -p "$pid") / 1024 )) || echo -; }
+# This stack's processes by the pids in its stack.json (another stack may run beside it); the simulator by its command.
+stack_pid() { grep -o "\"$1\" *: *[0-9][0-9]*" "$DATA/stack.json" 2>/dev/null | head -1 | grep -o '[0-9]*$'; }
+rss_of() { [ -n "$1" ] && ps -o rss= -p "$1" >/dev/null 2>&1 && echo $(( $(ps -o rss= -p "$1") / 1024 )) || echo -; }
+rss_mb() { rss_of "$(stack_pid "$1")"; }
 sample() {
   local fresh
   fresh=$(curl -s --max-time 10 localhost:19464/metrics | sed -nE 's/^clickstream_freshness_seconds\{layer="([a-z_]+)"\} ([0-9.]+).*/\1=\2/p' \
     | awk -F= '{printf "%s=%.0fs ", $1, $2}')
   printf '%s  rss MB: kafka=%s gateway=%s spark=%s simulator=%s  parquet files=%s  accepted=%s  freshness: %s\n' \
-    "$(date -u +%H:%M:%S)" "$(rss_mb "LocalKafkaServer.*$DATA")" "$(rss_mb "quarkus-run.jar")" "$(rss_mb "AllLayersJob")" \
-    "$(rss_mb "ClickstreamCli simulate")" "$(find "$DATA/warehouse" -name '*.parquet' 2>/dev/null | wc -l)" \
+    "$(date -u +%H:%M:%S)" "$(rss_mb kafka)" "$(rss_mb gateway)" "$(rss_mb spark)" \
+    "$(rss_of "$(pgrep -f "ClickstreamCli simulate.*$DATA" | head -1)")" "$(find "$DATA/warehouse" -name '*.parquet' 2>/dev/null | wc -l)" \
     "$(metric localhost:18080/q/metrics clickstream_gateway_events_accepted_total)" "$fresh"
 }
 
