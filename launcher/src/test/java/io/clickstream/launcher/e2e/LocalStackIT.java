@@ -275,7 +275,7 @@ class LocalStackIT {
                             failures.add(d.file() + " › variable $" + v.name() + ": " + v.query() + " finds no value");
                         }
                         values.put(v.name(), v.includeAll() ? (v.allValue() != null ? v.allValue()
-                                : "(" + String.join("|", found.stream().map(java.util.regex.Pattern::quote).toList()) + ")")
+                                : "(" + String.join("|", found.stream().map(LocalStackIT::promRegexEscape).toList()) + ")")
                                 : found.isEmpty() ? "" : found.get(0));
                     }
                     default -> failures.add(d.file() + " › variable $" + v.name() + ": type " + v.type() + " is not handled by this test");
@@ -422,6 +422,15 @@ class LocalStackIT {
             }
         }
         return m;
+    }
+
+    /**
+     * A value in a regex matcher as Grafana's Prometheus data source writes "All" without an allValue: regex
+     * metacharacters escaped with a backslash, itself doubled inside the PromQL string.
+     */
+    static String promRegexEscape(String value) {
+        // a backslash is escaped for the regex (\\) and each of those for the string (\\\\)
+        return value.replace("\\", "\\\\\\\\").replaceAll("([\\^$*+?.()|{}\\[\\]])", "\\\\\\\\$1");
     }
 
     /**
