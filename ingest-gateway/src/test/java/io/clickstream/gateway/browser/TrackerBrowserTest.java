@@ -201,6 +201,24 @@ class TrackerBrowserTest {
     }
 
     @Test
+    void aRetryAfterOfWeeksWaitsAnHourInsteadOfSpinningATimer() throws InterruptedException {
+        try (FlakyGateway gateway = new FlakyGateway(503)) {
+            gateway.retryAfter = "3000000"; // 35 days: 3e9 ms, past setTimeout's 32-bit range, read as a negative delay: at once
+            open("test-pages/tracker.html?flushInterval=3000&host=" + encode(gateway.url()));
+            // Counts the timers the tracker sets from here on; its first send leaves after the 3 s flush interval.
+            js("window.timersSet = 0; const set = window.setTimeout;"
+                    + " window.setTimeout = function () { window.timersSet++; return set.apply(window, arguments); };");
+            waitUntil(d -> gateway.attempts.size() == 1);
+            Thread.sleep(2_000);
+
+            assertThat(((Number) js("return window.timersSet")).intValue()).as("timers set after the 503").isLessThan(5);
+            assertThat(gateway.attempts).hasSize(1);
+            assertThat(js("return clickstream.stats().queued")).isEqualTo(1L);
+            assertThat(storedQueue()).hasSize(1);
+        }
+    }
+
+    @Test
     void eventsQueuedWhileOfflineSurviveTheNextPageLoad() throws IOException {
         open("test-pages/tracker.html?host=" + encode("http://127.0.0.1:" + closedPort()));
         String visitor = anonymousId();
@@ -501,6 +519,8 @@ class TrackerBrowserTest {
     final class FlakyGateway implements AutoCloseable {
         final List<Attempt> attempts = new CopyOnWriteArrayList<>();
         private final Deque<Integer> failures;
+        /** The Retry-After of a simulated 503, in seconds. */
+        volatile String retryAfter = "1";
         private final HttpServer server;
         private final ExecutorService executor = Executors.newFixedThreadPool(2);
         private final HttpClient client = HttpClient.newHttpClient();
@@ -541,7 +561,7 @@ class TrackerBrowserTest {
                     status = failure;
                     answer = "{\"error\":\"simulated\"}".getBytes(StandardCharsets.UTF_8);
                     if (failure == 503) {
-                        exchange.getResponseHeaders().add("Retry-After", "1");
+                        exchange.getResponseHeaders().add("Retry-After", retryAfter);
                     }
                 } else {
                     HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(base.toString())
