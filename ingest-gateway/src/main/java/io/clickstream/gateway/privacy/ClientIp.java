@@ -64,6 +64,14 @@ public class ClientIp {
 
     /** IPv4 keeps its first 3 bytes, IPv6 its first 6 (/48); anything that is not an IP literal is dropped. */
     public static String truncate(String rawIp) {
+        return leadingBytes(rawIp, 3, 6);
+    }
+
+    /**
+     * The address with only its first {@code ipv4Bytes} or {@code ipv6Bytes} kept, the rest zero; {@code null} for
+     * anything that is not an IP literal. An IPv4-mapped IPv6 address counts as IPv4.
+     */
+    public static String leadingBytes(String rawIp, int ipv4Bytes, int ipv6Bytes) {
         // Netty's parser reads literals only: InetAddress.getByName would look a name such as "cafe" up in DNS.
         byte[] literal = rawIp == null ? null : NetUtil.createByteArrayFromIpAddressString(rawIp);
         if (literal == null) {
@@ -71,7 +79,7 @@ public class ClientIp {
         }
         try {
             byte[] addr = InetAddress.getByAddress(literal).getAddress(); // an IPv4-mapped IPv6 address as IPv4
-            int keep = addr.length == 4 ? 3 : 6;
+            int keep = addr.length == 4 ? ipv4Bytes : ipv6Bytes;
             for (int i = keep; i < addr.length; i++) {
                 addr[i] = 0;
             }

@@ -4,18 +4,13 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.clickstream.gateway.config.GatewayConfig;
+import io.clickstream.gateway.privacy.ClientIp;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import io.netty.util.NetUtil;
-
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -68,22 +63,8 @@ public class RateLimiter {
      * given (and could otherwise rotate through, a fresh bucket per address).
      */
     static String clientKey(String ip) {
-        // Netty's parser reads literals only: InetAddress.getByName would look a name up in DNS.
-        byte[] literal = NetUtil.createByteArrayFromIpAddressString(ip);
-        if (literal == null) {
-            return ip;
-        }
-        try {
-            InetAddress address = InetAddress.getByAddress(literal); // an IPv4-mapped IPv6 address as IPv4
-            if (!(address instanceof Inet6Address)) {
-                return ip;
-            }
-            byte[] prefix = Arrays.copyOf(address.getAddress(), 16);
-            Arrays.fill(prefix, 8, 16, (byte) 0);
-            return InetAddress.getByAddress(prefix).getHostAddress() + "/64";
-        } catch (UnknownHostException e) {
-            return ip; // not reached: the parser gives 4 or 16 bytes
-        }
+        String block = ClientIp.leadingBytes(ip, 4, 8);
+        return block != null && block.indexOf(':') >= 0 ? block + "/64" : ip;
     }
 
     /** The most events one request may carry: more than a site's bucket holds could never be let through. */
