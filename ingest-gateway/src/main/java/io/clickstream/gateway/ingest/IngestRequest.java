@@ -12,4 +12,8 @@ public record IngestRequest(String endpoint, String writeKey, String origin, Str
     public static IngestRequest from(String endpoint, String writeKey, HttpServerRequest http, String clientIp) {
         return new IngestRequest(endpoint, writeKey, http.getHeader("Origin"), clientIp, http.getHeader("Content-Type"));
     }
+
+    public IngestRequest withContentType(String type) {
+        return new IngestRequest(endpoint, writeKey, origin, clientIp, type);
+    }
 }

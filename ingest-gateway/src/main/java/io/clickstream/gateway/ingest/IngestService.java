@@ -18,7 +18,6 @@ import io.clickstream.gateway.validation.ValidEvent;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -67,9 +66,9 @@ public class IngestService {
      * the request's own thread itself. {@code reader} turns the body into events for this endpoint's format; it runs
      * only after the request is authenticated, allowed and within the size limit.
      */
-    public void ingest(IngestRequest request, byte[] body, Function<byte[], Readout> reader, Consumer<IngestOutcome> answer) {
+    public void ingest(IngestRequest request, RequestBody body, Function<byte[], Readout> reader, Consumer<IngestOutcome> answer) {
         Instant receivedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        int size = body == null ? 0 : body.length;
+        int size = body.wireLength();
         metrics.payload(size);
 
         long ipWait = rateLimiter.checkIp(request.clientIp());
@@ -103,7 +102,11 @@ public class IngestService {
                     "body of " + size + " bytes exceeds the limit of " + config.limits().maxBodyBytes()), answer);
             return;
         }
-        Readout readout = reader.apply(body);
+        if (body.refusal() != null) {
+            refuseWhole(site, request, receivedAt, body, body.refusal(), answer);
+            return;
+        }
+        Readout readout = reader.apply(body.bytes());
         if (readout.rejection() != null) {
             refuseWhole(site, request, receivedAt, body, readout.rejection(), answer);
             return;
@@ -214,10 +217,9 @@ public class IngestService {
         }
     }
 
-    private void refuseWhole(Site site, IngestRequest request, Instant receivedAt, byte[] body, Rejection rejection,
+    private void refuseWhole(Site site, IngestRequest request, Instant receivedAt, RequestBody body, Rejection rejection,
                              Consumer<IngestOutcome> answer) {
-        String raw = body == null ? "" : new String(body, StandardCharsets.UTF_8);
-        DeadLetter letter = deadLetter(site, request, receivedAt, null, rejection, raw);
+        DeadLetter letter = deadLetter(site, request, receivedAt, null, rejection, body.kept());
         Acks acks = deadlines.track((ok, failure) -> {
             if (ok) {
                 metrics.rejected(site.id(), rejection.reason(), 1);

@@ -49,7 +49,7 @@ public class EventsRoute {
         try {
             IngestRequest request = http.request(ENDPOINT, rc);
             String userAgent = rc.request().getHeader("User-Agent");
-            ingest.ingest(request, IngestHttp.body(rc), body -> read(body, userAgent), http.answer(rc, ENDPOINT, timer, 202));
+            ingest.ingest(request, http.body(rc), body -> read(body, userAgent), http.answer(rc, ENDPOINT, timer, 202));
         } catch (RuntimeException e) {
             http.fail(rc, ENDPOINT, timer, e);
         }

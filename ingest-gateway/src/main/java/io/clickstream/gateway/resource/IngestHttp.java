@@ -8,18 +8,19 @@ import io.clickstream.gateway.ingest.IngestOutcome;
 import io.clickstream.gateway.ingest.IngestRequest;
 import io.clickstream.gateway.ingest.IngestResponse;
 import io.clickstream.gateway.ingest.IngestService;
+import io.clickstream.gateway.ingest.RequestBody;
 import io.clickstream.gateway.metrics.GatewayMetrics;
 import io.clickstream.gateway.privacy.ClientAddress;
 import io.clickstream.gateway.site.WriteKeys;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.inject.Singleton;
 import jakarta.inject.Named;
 import org.jboss.logging.Logger;
@@ -40,6 +41,7 @@ public class IngestHttp {
     private final ObjectWriter responses;
     private final GatewayMetrics metrics;
     private final int bodyLimit;
+    private final int decodedBodyLimit;
     private final ClientAddress clientAddress;
 
     public IngestHttp(@Named("events") ObjectMapper json, GatewayMetrics metrics, GatewayConfig config,
@@ -50,11 +52,12 @@ public class IngestHttp {
         this.metrics = metrics;
         // Above our own limit, so bodies between the two are refused by IngestService with a reason and a count.
         this.bodyLimit = 2 * config.limits().maxBodyBytes();
+        this.decodedBodyLimit = config.limits().maxBodyBytes();
     }
 
     /** Reads the whole body (bounded) before the route's handler runs. */
-    public BodyHandler bodyHandler() {
-        return BodyHandler.create(false).setBodyLimit(bodyLimit).setHandleFileUploads(false);
+    public Handler<RoutingContext> bodyHandler() {
+        return new IngestBodyHandler(bodyLimit);
     }
 
     /**
@@ -83,9 +86,10 @@ public class IngestHttp {
         return IngestRequest.from(endpoint, writeKey, rc.request(), clientAddress.of(rc.request()));
     }
 
-    public static byte[] body(RoutingContext rc) {
-        Buffer buffer = rc.body().buffer();
-        return buffer == null ? new byte[0] : buffer.getBytes();
+    /** The body {@link #bodyHandler} read, decompressed as its Content-Encoding says. */
+    public RequestBody body(RoutingContext rc) {
+        return RequestBody.decode(rc.request().getHeader(HttpHeaders.CONTENT_ENCODING), IngestBodyHandler.body(rc),
+                decodedBodyLimit);
     }
 
     /**

@@ -8,6 +8,7 @@ import io.clickstream.gateway.ingest.IngestRequest;
 import io.clickstream.gateway.ingest.IngestService;
 import io.clickstream.gateway.ingest.IngestService.Readout;
 import io.clickstream.gateway.ingest.RawEvent;
+import io.clickstream.gateway.ingest.RequestBody;
 import io.clickstream.gateway.metrics.GatewayMetrics;
 import io.clickstream.gateway.validation.RejectReason;
 import io.clickstream.gateway.validation.Rejection;
@@ -67,7 +68,7 @@ public class PixelRoute {
             IngestRequest request = http.request(ENDPOINT, rc, IngestHttp.writeKey(rc.request(), query.get("writeKey")));
             byte[] encoded = rc.request().query() == null ? new byte[0] : rc.request().query().getBytes(StandardCharsets.UTF_8);
             String userAgent = rc.request().getHeader("User-Agent");
-            ingest.ingest(request, encoded, ignored -> read(query, userAgent), IngestHttp.onContext(outcome -> {
+            ingest.ingest(request, RequestBody.plain(encoded), ignored -> read(query, userAgent), IngestHttp.onContext(outcome -> {
                 try {
                     respond(rc, timer, outcome);
                 } catch (RuntimeException e) {

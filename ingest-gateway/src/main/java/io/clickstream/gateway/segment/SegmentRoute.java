@@ -8,6 +8,7 @@ import io.clickstream.gateway.ingest.IngestRequest;
 import io.clickstream.gateway.ingest.IngestService;
 import io.clickstream.gateway.ingest.IngestService.Readout;
 import io.clickstream.gateway.ingest.RawEvent;
+import io.clickstream.gateway.ingest.RequestBody;
 import io.clickstream.gateway.resource.IngestHttp;
 import io.clickstream.gateway.site.SiteRegistry;
 import io.clickstream.gateway.validation.RejectReason;
@@ -21,6 +22,7 @@ import jakarta.inject.Named;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Segment's HTTP Tracking API ({@code /v1/batch}, {@code /v1/track}, {@code /v1/page}, {@code /v1/screen},
@@ -74,16 +76,25 @@ public class SegmentRoute {
     }
 
     private void handle(RoutingContext rc, String call, Timer.Sample timer) {
-        byte[] body = IngestHttp.body(rc);
-        BodyReader.Read read = BodyReader.read(json, body);
+        RequestBody body = http.body(rc);
+        BodyReader.Read read = body.refusal() != null ? new BodyReader.Refused(body.refusal()) : BodyReader.read(json, body.bytes());
         String key = IngestHttp.writeKey(rc.request(), rc.request().getParam("writeKey"));
         if (key == null && read instanceof BodyReader.Tree tree && tree.node().path("writeKey").isTextual()) {
             key = tree.node().path("writeKey").asText();
         }
         IngestRequest request = http.request(ENDPOINT, rc, key);
+        if (isForm(request.contentType())) {
+            // Segment's API reads every body as JSON. RudderStack's Node SDK sends its gzip-compressed batches with
+            // this type: its HTTP client's default for binary data.
+            request = request.withContentType("application/json");
+        }
         String siteId = sites.byWriteKey(key).map(SiteRegistry.Site::id).orElse(null);
         // Segment's SDKs check for 200
         ingest.ingest(request, body, ignored -> readout(read, call, siteId), http.answer(rc, ENDPOINT, timer, 200));
+    }
+
+    static boolean isForm(String contentType) {
+        return contentType != null && contentType.trim().toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     }
 
     private Readout readout(BodyReader.Read read, String call, String siteId) {
