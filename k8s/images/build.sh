@@ -3,7 +3,7 @@
 # reachable (Docker Hub for apache/spark, registry.access.redhat.com for the gateway's base). Opt-in: this
 # is not part of ./mvnw verify.
 #
-#   k8s/images/build.sh [gateway|spark-apps|all] [extra Maven args, e.g. -Dimage.name=registry/x:tag]
+#   k8s/images/build.sh [gateway|spark-apps|all] [extra Maven args, e.g. -Dimage.name=registry/x:tag with one image]
 #   -> k8s/images/<name>/target/<name>-image.tar ; load it with `docker load`, `podman load`,
 #      `ctr -n k8s.io images import`, or push it with `crane push` / `skopeo copy docker-archive:...`.
 #
