@@ -83,7 +83,7 @@ public class IngestService {
             metrics.rejected(GatewayMetrics.UNKNOWN_SITE, RejectReason.UNAUTHORIZED, 1);
             answer.accept(refuse(RejectReason.UNAUTHORIZED, request.writeKey() == null
                     ? "missing write key: send it as the HTTP Basic user name, an X-Write-Key header or a writeKey query parameter"
-                    : "unknown write key", 0));
+                    : "invalid write key: no site has this key", 0));
             return;
         }
         if (!site.allowsOrigin(request.origin())) {
@@ -204,7 +204,7 @@ public class IngestService {
                 metrics.rejected(site.id(), reasonOf(letter), 1);
             }
             int status = acceptedCount == 0 && !errorList.isEmpty() ? statusFor(errorList) : 202;
-            answer.accept(new IngestOutcome(status, new IngestResponse(acceptedCount, errorList.size(), errorList, null)));
+            answer.accept(new IngestOutcome(status, IngestResponse.of(acceptedCount, errorList)));
         });
         EventPublisher publisher = publisher();
         try {

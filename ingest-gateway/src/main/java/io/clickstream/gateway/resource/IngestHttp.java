@@ -55,6 +55,11 @@ public class IngestHttp {
         this.decodedBodyLimit = config.limits().maxBodyBytes();
     }
 
+    /** The ingest API's paths: ours and Segment's under /v1/, and RudderStack's beacon path. */
+    public static boolean isIngestPath(String path) {
+        return path != null && (path.startsWith("/v1/") || path.startsWith("/beacon/v1/"));
+    }
+
     /** Reads the whole body (bounded) before the route's handler runs. */
     public Handler<RoutingContext> bodyHandler() {
         return new IngestBodyHandler(bodyLimit);

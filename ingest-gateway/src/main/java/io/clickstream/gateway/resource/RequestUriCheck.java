@@ -41,7 +41,7 @@ public class RequestUriCheck {
         String path = rc.request().path();
         if (PixelRoute.PATH.equals(path) || valid(rc.request().uri())) {
             rc.next();
-        } else if (path != null && path.startsWith("/v1/")) {
+        } else if (IngestHttp.isIngestPath(path)) {
             // An ingest call: refused with a reason and counted, like every refusal (the write key is unreadable).
             metrics.rejected(GatewayMetrics.UNKNOWN_SITE, RejectReason.MALFORMED_URI, 1);
             http.respond(rc, ENDPOINT, http.start(), new IngestOutcome(400, IngestResponse.failure(RejectReason.MALFORMED_URI.code(),

@@ -64,8 +64,9 @@ public final class SegmentMapper {
         out.put("event_id", eventId(siteId, text(msg, "messageId")));
         out.put("event_type", eventType(call, msg));
         out.put("site_id", siteId);
-        String anonymousId = text(msg, "anonymousId");
-        String userId = text(msg, "userId");
+        // RudderStack's browser SDK sends "userId": "" for a visitor it has not identified: no user id.
+        String anonymousId = nonBlank(text(msg, "anonymousId"));
+        String userId = nonBlank(text(msg, "userId"));
         out.put("anonymous_id", anonymousId != null ? anonymousId : userId);
         putIfPresent(out, "user_id", userId);
         String sent = text(msg, "sentAt");
@@ -80,7 +81,7 @@ public final class SegmentMapper {
 
         ObjectNode context = mergedContext(shared, msg.path("context"));
         boolean pageCall = "page".equals(call) || "screen".equals(call);
-        JsonNode properties = "identify".equals(call) || "group".equals(call) ? msg.path("traits") : msg.path("properties");
+        JsonNode properties = "identify".equals(call) || "group".equals(call) ? traits(msg, context) : msg.path("properties");
         // A page call describes its page in its properties; any other call's page is context.page (the url property
         // of Product Viewed is the product's, not the page's).
         ObjectNode page = page(pageCall ? properties : null, context.path("page"));
@@ -318,6 +319,19 @@ public final class SegmentMapper {
             }
         }
         return null;
+    }
+
+    /**
+     * An identify or group call's traits: Segment's SDKs send them as {@code traits}; RudderStack's send an identify's
+     * in {@code context.traits} only.
+     */
+    private static JsonNode traits(JsonNode msg, JsonNode context) {
+        JsonNode traits = msg.path("traits");
+        return traits.isObject() && !traits.isEmpty() ? traits : context.path("traits");
+    }
+
+    private static String nonBlank(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 
     private static String text(JsonNode node, String field) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clickstream.gateway.config.GatewayConfig;
 import io.clickstream.gateway.ingest.BodyReader;
+import io.clickstream.gateway.ingest.IngestOutcome;
 import io.clickstream.gateway.ingest.IngestRequest;
 import io.clickstream.gateway.ingest.IngestService;
 import io.clickstream.gateway.ingest.IngestService.Readout;
@@ -23,12 +24,13 @@ import jakarta.inject.Named;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * Segment's HTTP Tracking API ({@code /v1/batch}, {@code /v1/track}, {@code /v1/page}, {@code /v1/screen},
- * {@code /v1/identify}, {@code /v1/group}, {@code /v1/alias}, and the one-letter paths of analytics.js 2.0): write
- * key as HTTP Basic user name or {@code writeKey} in the body. Answers 200 (what Segment's SDKs expect) once Kafka has
- * every accepted event.
+ * {@code /v1/identify}, {@code /v1/group}, {@code /v1/alias}, the one-letter paths of analytics.js 2.0, and the batch
+ * paths other SDKs use): write key as HTTP Basic user name, {@code writeKey} in the body or the query. Answers 200
+ * (what Segment's SDKs expect) once Kafka has every accepted event.
  */
 @ApplicationScoped
 public class SegmentRoute {
@@ -52,15 +54,17 @@ public class SegmentRoute {
     }
 
     void register(@Observes Router router) {
-        route(router, "batch", null);
+        // Batches also come to /v1/import (Segment's Java and Ruby SDKs) and /beacon/v1/batch (RudderStack's browser
+        // SDK with useBeacon, write key in the query).
+        route(router, null, "/v1/batch", "/v1/b", "/v1/import", "/beacon/v1/batch");
         for (String call : SINGLE_CALLS) {
-            route(router, call, call);
+            // analytics.js 2.0 posts to the call type's first letter
+            route(router, call, "/v1/" + call, "/v1/" + call.charAt(0));
         }
     }
 
-    /** {@code /v1/track}, and {@code /v1/t}: analytics.js 2.0 posts to the call type's first letter ({@code /v1/b} batched). */
-    private void route(Router router, String name, String call) {
-        for (String path : List.of("/v1/" + name, "/v1/" + name.charAt(0))) {
+    private void route(Router router, String call, String... paths) {
+        for (String path : paths) {
             router.post(path).handler(http.bodyHandler()).handler(rc -> handle(rc, call))
                     .failureHandler(rc -> http.bodyRefused(rc, ENDPOINT, ingest));
         }
@@ -90,7 +94,19 @@ public class SegmentRoute {
         }
         String siteId = sites.byWriteKey(key).map(SiteRegistry.Site::id).orElse(null);
         // Segment's SDKs check for 200
-        ingest.ingest(request, body, ignored -> readout(read, call, siteId), http.answer(rc, ENDPOINT, timer, 200));
+        Consumer<IngestOutcome> answer = http.answer(rc, ENDPOINT, timer, 200);
+        ingest.ingest(request, body, ignored -> readout(read, call, siteId), outcome -> answer.accept(asSegmentAnswers(outcome)));
+    }
+
+    /**
+     * Segment's API answers 200 to a batch it could read, whatever its messages hold. So does this route when every
+     * message was refused on its own (each is kept as a dead letter, the body lists why): SDKs retry other answers,
+     * RudderStack's Android SDK without end, holding back every newer event. Refusals of the whole request keep
+     * their status.
+     */
+    static IngestOutcome asSegmentAnswers(IngestOutcome outcome) {
+        boolean eachMessageRefused = outcome.body().rejected() > 0 && (outcome.status() == 400 || outcome.status() == 413);
+        return eachMessageRefused ? new IngestOutcome(200, outcome.body()) : outcome;
     }
 
     static boolean isForm(String contentType) {

@@ -187,7 +187,7 @@ class EventsRouteTest {
                 .then().statusCode(401).body("errors[0].reason", equalTo("unauthorized"))
                 .body("message", containsString("write key"));
         given().contentType(ContentType.JSON).queryParam("writeKey", "nope").body(Events.pageView("a")).when().post("/v1/events")
-                .then().statusCode(401).body("message", equalTo("unknown write key"));
+                .then().statusCode(401).body("message", equalTo("invalid write key: no site has this key"));
     }
 
     @Test
@@ -323,5 +323,20 @@ class EventsRouteTest {
                 .queryParam("writeKey", "shop-write-key").body(Events.pageView("x").replace("\"demo\"", "\"shop\""))
                 .when().post("/v1/events").then().statusCode(202)
                 .header("Access-Control-Allow-Origin", "https://shop.example");
+    }
+
+    @Test
+    void corsAllowsTheHeadersSdksAddToTheirRequests() {
+        // analytics.js 2.0 adds X-Retry-Count to each retry; RudderStack's browser SDK AnonymousId and SentAt always.
+        given().header("Origin", "https://shop.example").header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "anonymousid,authorization,content-type,sentat,x-retry-count")
+                .when().options("/v1/t")
+                .then().statusCode(204)
+                .header("Access-Control-Allow-Headers", containsString("anonymousid,authorization,content-type,sentat,x-retry-count"));
+        // Anything but a list of header names is not echoed.
+        given().header("Origin", "https://shop.example").header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "x-a;b=<c>")
+                .when().options("/v1/t")
+                .then().statusCode(204).header("Access-Control-Allow-Headers", equalTo("Content-Type, Authorization, X-Write-Key"));
     }
 }

@@ -15,6 +15,7 @@ import java.util.UUID;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 /** Payloads as Segment's analytics.js / analytics-node send them. */
@@ -107,8 +108,9 @@ class SegmentResourceTest {
                   {"type":"track","messageId":"m-ip-2","anonymousId":"%1$s","context":{"ip":"2001:db8:85a3:8d3:1319:8a2e:370:7348"}},
                   {"type":"track","messageId":"m-ip-3","anonymousId":"%1$s","context":{"ip":"\\u0031.2.3.4"}}
                 ]}""".formatted(anon);
+        // Each message refused on its own and kept: 200, as Segment answers, so that no SDK sends it again.
         given().contentType(ContentType.JSON).body(batch).when().post("/v1/batch")
-                .then().statusCode(400).body("rejected", equalTo(3));
+                .then().statusCode(200).body("accepted", equalTo(0)).body("rejected", equalTo(3));
         // A body that is not JSON at all is kept as received, addresses aside.
         String broken = """
                 {"batch":[{"type":"track","anonymousId":"%1$s","context":{"ip" : "198.51.100.23"},"properties":{"ip":"\\u0031.2.3.4"}}""".formatted(anon);
@@ -153,6 +155,43 @@ class SegmentResourceTest {
     }
 
     @Test
+    void rudderStacksBrowserSdkCallsWithAnEmptyUserIdAndTraitsInTheContextAreKept() {
+        String anon = "rs-" + UUID.randomUUID();
+        given().contentType("application/json;charset=UTF-8").auth().preemptive().basic("demo-write-key", "")
+                .body("""
+                        {"type":"track","event":"Signed Up","anonymousId":"%s","userId":"","channel":"web",
+                         "messageId":"%s","originalTimestamp":"%s","properties":{"plan":"pro"}}""".formatted(anon, UUID.randomUUID(), Instant.now()))
+                .when().post("/v1/track").then().statusCode(200).body("accepted", equalTo(1));
+        given().contentType("application/json;charset=UTF-8").auth().preemptive().basic("demo-write-key", "")
+                .body("""
+                        {"type":"identify","anonymousId":"%s","userId":"u-42","messageId":"%s",
+                         "context":{"traits":{"plan":"pro","email":"x@shop.example"}}}""".formatted(anon, UUID.randomUUID()))
+                .when().post("/v1/identify").then().statusCode(200).body("accepted", equalTo(1));
+        List<JsonNode> events = TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 2, WAIT)
+                .stream().map(TopicReader.Record::value).toList();
+        assertThat(events.get(0).has("user_id")).isFalse();
+        assertThat(events.get(1).get("user_id").asText()).isEqualTo("u-42");
+        assertThat(events.get(1).at("/properties/plan").asText()).isEqualTo("pro");
+    }
+
+    @Test
+    void batchesPostedToTheImportPathAndToRudderStacksBeaconPathAreAccepted() {
+        String anon = "paths-" + UUID.randomUUID();
+        String batch = """
+                {"writeKey":"demo-write-key","batch":[{"type":"track","event":"Product Viewed","messageId":"%s",
+                  "anonymousId":"%s","properties":{"sku":"G-32"}}]}""";
+        // Segment's Java SDK posts to /v1/import/, its Ruby SDK to /v1/import
+        for (String path : List.of("/v1/import/", "/v1/import")) {
+            given().contentType("application/json; charset=utf-8").body(batch.formatted(UUID.randomUUID(), anon))
+                    .when().post(path).then().statusCode(200).body("accepted", equalTo(1));
+        }
+        given().contentType("text/plain;charset=UTF-8").queryParam("writeKey", "demo-write-key")
+                .body(batch.formatted(UUID.randomUUID(), anon).replace("\"writeKey\":\"demo-write-key\",", ""))
+                .when().post("/beacon/v1/batch").then().statusCode(200).body("accepted", equalTo(1));
+        assertThat(TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 3, WAIT)).hasSize(3);
+    }
+
+    @Test
     void singleTrackWithBasicAuthAndUserIdOnly() {
         String user = "user-" + UUID.randomUUID();
         given().contentType(ContentType.JSON).auth().preemptive().basic("demo-write-key", "")
@@ -176,6 +215,11 @@ class SegmentResourceTest {
     @Test
     void withoutAWriteKeyItIs401AndAMissingBatchArrayIs400() {
         given().contentType(ContentType.JSON).body("{\"batch\":[]}").when().post("/v1/batch").then().statusCode(401);
+        // code and message, as Segment's errors have them (its Python SDK reads both to give up instead of retrying);
+        // "invalid write key" is what RudderStack's Android SDK looks for to stop sending.
+        given().contentType(ContentType.JSON).auth().preemptive().basic("no-such-key", "").body("{\"batch\":[]}")
+                .when().post("/v1/batch").then().statusCode(401)
+                .body("code", equalTo("unauthorized")).body("message", containsString("invalid write key"));
         given().contentType(ContentType.JSON).body("{\"writeKey\":\"demo-write-key\",\"events\":[]}").when().post("/v1/batch")
                 .then().statusCode(400).body("errors[0].reason", equalTo("unmappable_message"));
     }
