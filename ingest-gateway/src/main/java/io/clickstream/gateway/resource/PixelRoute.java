@@ -66,9 +66,9 @@ public class PixelRoute {
             // Read leniently: pixel URLs are written by hand, and browsers send them as written (RequestUriCheck).
             Map<String, String> query = PixelQuery.parse(rc.request().query());
             IngestRequest request = http.request(ENDPOINT, rc, IngestHttp.writeKey(rc.request(), query.get("writeKey")));
-            byte[] encoded = rc.request().query() == null ? new byte[0] : rc.request().query().getBytes(StandardCharsets.UTF_8);
+            byte[] sent = rc.request().query() == null ? new byte[0] : rc.request().query().getBytes(StandardCharsets.UTF_8);
             String userAgent = rc.request().getHeader("User-Agent");
-            ingest.ingest(request, RequestBody.plain(encoded), ignored -> read(query, userAgent), IngestHttp.onContext(outcome -> {
+            ingest.ingest(request, RequestBody.plain(kept(query, sent)), ignored -> read(query, userAgent), IngestHttp.onContext(outcome -> {
                 try {
                     respond(rc, timer, outcome);
                 } catch (RuntimeException e) {
@@ -108,6 +108,23 @@ public class PixelRoute {
             out.append(c >= 0x20 && c < 0x7f ? c : '?');
         }
         return out.toString();
+    }
+
+    /**
+     * What a refused pixel leaves as its dead letter: the event it carried as base64 {@code data}, decoded, so that an
+     * {@code "ip"} member in it is anonymized as in every dead letter (in base64 it would be kept as sent); else its
+     * query as sent.
+     */
+    static byte[] kept(Map<String, String> query, byte[] sent) {
+        String data = query.get("data");
+        if (data == null) {
+            return sent;
+        }
+        try {
+            return Base64.getUrlDecoder().decode(data);
+        } catch (IllegalArgumentException e) {
+            return sent;
+        }
     }
 
     private Readout read(Map<String, String> query, String userAgent) {

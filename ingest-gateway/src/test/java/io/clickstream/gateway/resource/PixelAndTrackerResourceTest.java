@@ -100,6 +100,19 @@ class PixelAndTrackerResourceTest {
     }
 
     @Test
+    void aRefusedPixelEventKeepsNoRawAddressInItsDeadLetter() {
+        String marker = "pixel-ip-" + UUID.randomUUID();
+        String broken = "{\"event_type\":\"page_view\",\"anonymous_id\":\"" + marker + "\",\"context\":{\"ip\":\"203.0.113.77\"}";
+        given().queryParam("writeKey", "demo-write-key")
+                .queryParam("data", Base64.getUrlEncoder().withoutPadding().encodeToString(broken.getBytes(StandardCharsets.UTF_8)))
+                .when().get("/v1/p.gif").then().statusCode(400).header("X-Clickstream-Error", startsWith("malformed_json"));
+        String payload = TopicReader.readUntil(Topics.DEAD_LETTERS, WAIT,
+                        all -> all.stream().anyMatch(r -> r.value().path("payload").asText().contains(marker)))
+                .stream().map(r -> r.value().path("payload").asText()).filter(p -> p.contains(marker)).findFirst().orElseThrow();
+        assertThat(payload).isEqualTo(broken.replace("203.0.113.77", "203.0.113.0"));
+    }
+
+    @Test
     void pixelRefusalsStillReturnTheImageWithTheReasonInAHeader() {
         given().queryParam("writeKey", "demo-write-key").queryParam("event_type", "page_view")
                 .when().get("/v1/p.gif")
