@@ -145,7 +145,7 @@ public final class SegmentMapper {
         return switch (call) {
             case "page" -> EventType.PAGE_VIEW.wireName();
             case "screen" -> "screen_view";
-            case "identify", "group", "alias" -> call;
+            case "identify", "group", "alias" -> call; // EventType.PROFILE_CALLS
             case "track" -> {
                 String name = text(msg, "event");
                 if (name == null || name.isBlank()) {

@@ -13,7 +13,10 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
-/** {@code gold.daily_active_users}: distinct visitors, identified users and humans per site and day. */
+/**
+ * {@code gold.daily_active_users}: distinct visitors, identified users and humans per site and day, counted from what
+ * they did (profile calls such as identify are no activity, see {@link Activity}).
+ */
 public final class DailyActiveUsers implements GoldRollup {
     @Override
     public String table() {
@@ -27,7 +30,7 @@ public final class DailyActiveUsers implements GoldRollup {
 
     @Override
     public Dataset<Row> relevant(Dataset<Row> events) {
-        return events.where(not(col("is_late")));
+        return events.where(not(col("is_late")).and(Activity.isActivity()));
     }
 
     @Override

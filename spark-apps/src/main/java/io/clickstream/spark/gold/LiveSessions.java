@@ -25,7 +25,8 @@ import static org.apache.spark.sql.functions.transform;
  * {@code gold.sessions} from one micro-batch of silver events. The table is its own state: each visitor's live session
  * is read from it (the {@code is_live} partition holds only those), continued with the visitor's new events
  * ({@link ContinueSessions}) and merged back, stamped with the batch ({@link BatchStamp}) so that a replayed batch
- * changes nothing. Sessions describe people: late events and known bots stay out of them.
+ * changes nothing. Sessions describe people: late events, known bots and profile calls (identify, group, alias) stay
+ * out of them.
  */
 public final class LiveSessions {
     private LiveSessions() {
@@ -34,7 +35,7 @@ public final class LiveSessions {
     /** Silver events (stream or batch) → what the sessionizer reads of them, in {@link ContinueSessions}' order. */
     public static Dataset<Row> input(Dataset<Row> silverEvents) {
         return silverEvents
-                .where(not(col("is_late")).and(not(col("is_bot"))).and(col("event_time").isNotNull()))
+                .where(not(col("is_late")).and(not(col("is_bot"))).and(col("event_time").isNotNull()).and(Activity.isActivity()))
                 .select(col("site_id"), col("anonymous_id"), col("event_id"), col("event_type"), col("event_time"),
                         col("user_id"), col("page_path"), col("revenue"),
                         transform(col("products"), p -> p.getField("sku")).as("skus"),

@@ -29,8 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <pre>
  * batch A  v1 page_view, v1 product_view sku-1, v2 purchase sku-2 x1 (o-1, 5.00)
  * batch B  v1 add_to_cart sku-1 x2 and v1 add_to_cart sku-1 x1 (v1 now user u1), v3 page_view (user u1),
- *          v4 page_view from a crawler
+ *          v4 page_view from a crawler, v1 identify (u1), v5 identify (u9: a server syncing its users' traits)
  * </pre>
+ * Profile calls (identify) are no activity: neither a daily active nor part of a session.
  * daily_active_users: A → visitors 2, humans 2, users 0, events 3; after B → visitors 4 (v1 again counts once),
  * humans 3 (not the crawler), users 1 (u1 on two visitors), events 7.
  * trending_products (score = views + 3 × carts + 5 × purchases): A → sku-2 5, sku-1 1; after B → sku-1 7, sku-2 5,
@@ -66,6 +67,9 @@ class IncrementalRollupsTest {
                 .add("v1", e(5, "add_to_cart", "v1", "02:30").product("sku-1", "shoes", "10.00", 1).str("user_id", "u1").json(), received)
                 .add("v3", e(6, "page_view", "v3", "03:00").str("user_id", "u1").json(), received)
                 .add("v4", e(7, "page_view", "v4", "04:00").userAgent(BOT).json(), received)
+                .add("v1", e(8, "identify", "v1", "04:10").str("user_id", "u1").json(), received)
+                .add("v5", EventJson.event("00000000-0000-0000-0000-000000000009", "identify", "v5", "2026-11-20T12:05:00Z")
+                        .str("user_id", "u9").json(), received)
                 .throughSilver(spark, config);
         write(batchA(), 0);
         afterA = rows("daily_active_users");
@@ -105,6 +109,13 @@ class IncrementalRollupsTest {
     void dailyActivesCountEachVisitorAndUserOnceADay() {
         assertThat(dau(afterA)).isEqualTo("2,2,0,3");
         assertThat(dau(rows("daily_active_users"))).isEqualTo("4,3,1,7");
+    }
+
+    @Test
+    void profileCallsMakeNoSessionAndAreNoEventOfOne() {
+        Dataset<Row> sessions = spark.read().format("delta").load(GoldTables.path(config, GoldTables.SESSIONS));
+        assertThat(sessions.where("anonymous_id = 'v1'").select("events").head().getLong(0)).isEqualTo(4);
+        assertThat(sessions.where("anonymous_id = 'v5'").count()).isZero();
     }
 
     @Test
