@@ -9,11 +9,15 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** An absolute http(s) URL taken apart: host, path, query and its UTM parameters. */
+/**
+ * An absolute http(s) URL taken apart: host, path, query and its UTM parameters. Hybrid apps' pages count as well:
+ * on iOS, Capacitor and Ionic serve them from {@code capacitor://localhost} and {@code ionic://localhost} (on Android
+ * from http(s)://localhost), and refusing those would quarantine every event of such an app, purchases included.
+ */
 public record UrlParts(String domain, String path, String query, String utmSource, String utmMedium,
                        String utmCampaign, String utmTerm, String utmContent) implements Serializable {
 
-    /** The parts of {@code url}, or {@code null} when it is not an absolute http(s) URL with a host. */
+    /** The parts of {@code url}, or {@code null} when it is not an absolute http(s) (or hybrid app) URL with a host. */
     public static UrlParts parse(String url) {
         if (url == null || url.isBlank()) {
             return null;
@@ -26,7 +30,8 @@ public record UrlParts(String domain, String path, String query, String utmSourc
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         String host = host(uri);
-        if (!(scheme.equals("http") || scheme.equals("https")) || host == null) {
+        if (!(scheme.equals("http") || scheme.equals("https") || scheme.equals("capacitor") || scheme.equals("ionic"))
+                || host == null) {
             return null;
         }
         String domain = host.toLowerCase(Locale.ROOT);

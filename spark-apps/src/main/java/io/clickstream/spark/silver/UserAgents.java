@@ -60,7 +60,10 @@ public final class UserAgents {
         Client c = Holder.PARSER.parse(userAgent);
         String lower = userAgent.toLowerCase(Locale.ROOT);
         boolean bot = "Spider".equals(c.device.family) || BOT.matcher(lower).find();
+        // An Android app's own agent (Dalvik/2.1.0 (Linux; U; Android 14; Pixel 8 ...), what Segment's and
+        // RudderStack's Android SDKs send) never says "Mobile", on phones or tablets: most are phones.
         String type = bot ? "bot"
+                : lower.startsWith("dalvik/") ? "mobile"
                 : TABLET.matcher(lower).find() || (lower.contains("android") && !lower.contains("mobile")) ? "tablet"
                 : MOBILE.matcher(lower).find() ? "mobile"
                 : "desktop";

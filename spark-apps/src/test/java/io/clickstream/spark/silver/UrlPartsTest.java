@@ -54,6 +54,12 @@ class UrlPartsTest {
         assertThat(UrlParts.isValid("/relative/path")).isFalse();
         assertThat(UrlParts.isValid("javascript:alert(1)")).isFalse();
         assertThat(UrlParts.isValid("ftp://shop.example/file")).isFalse();
+        // a hybrid app's page on iOS (Capacitor, Ionic)
+        UrlParts app = UrlParts.parse("capacitor://localhost/checkout/done?utm_source=push");
+        assertThat(app.domain()).isEqualTo("localhost");
+        assertThat(app.path()).isEqualTo("/checkout/done");
+        assertThat(app.utmSource()).isEqualTo("push");
+        assertThat(UrlParts.isValid("ionic://localhost/")).isTrue();
         assertThat(UrlParts.isValid("https://shop example/")).isFalse();
         assertThat(UrlParts.isValid("")).isFalse();
         assertThat(UrlParts.isValid(null)).isFalse();

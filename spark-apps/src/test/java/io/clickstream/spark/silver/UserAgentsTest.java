@@ -28,6 +28,12 @@ class UserAgentsTest {
         UserAgents.Agent tablet = UserAgents.parse("Mozilla/5.0 (iPad; CPU OS 16_6 like Mac OS X) AppleWebKit/605.1.15 "
                 + "(KHTML, like Gecko) Version/16.6 Mobile/15E148 Safari/604.1");
         assertThat(tablet.deviceType()).isEqualTo("tablet");
+
+        // an Android app's own agent, as Segment's and RudderStack's Android SDKs send it
+        UserAgents.Agent app = UserAgents.parse("Dalvik/2.1.0 (Linux; U; Android 14; Pixel 8 Build/UQ1A.240205.004)");
+        assertThat(app.os()).isEqualTo("Android");
+        assertThat(app.deviceType()).isEqualTo("mobile");
+        assertThat(app.bot()).isFalse();
     }
 
     @Test
