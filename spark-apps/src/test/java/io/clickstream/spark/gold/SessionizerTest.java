@@ -159,7 +159,7 @@ class SessionizerTest {
     void lateEventsMoveTheLandingAndExitPagesByEventTime() {
         Sessionizer.VisitorState state = new Sessionizer.VisitorState();
         sessionizer.apply("shop", "v", state, List.of(
-                ev("e1", "identify", 1 * MIN, null),
+                ev("e1", "click", 1 * MIN, null),
                 ev("e3", "page_view", 3 * MIN, "/c"),
                 ev("e4", "page_view", 4 * MIN, "/d")));
         assertThat(state.open.landingPage).isEqualTo("/c");
@@ -167,7 +167,7 @@ class SessionizerTest {
         Sessionizer.VisitorState stored = SessionRows.toVisitor(stored(state.open));
         sessionizer.apply("shop", "v", stored, List.of(
                 ev("e2", "page_view", 2 * MIN, "/b"),
-                ev("e5", "identify", 5 * MIN, null)));
+                ev("e5", "click", 5 * MIN, null)));
         assertThat(stored.open.landingPage).isEqualTo("/b");
         assertThat(stored.open.exitPage).isEqualTo("/d");
         assertThat(stored.open.endMs).isEqualTo(5 * MIN);
