@@ -63,6 +63,14 @@ public final class BodyReader {
      * is anywhere near it.
      */
     public static Events readEvents(ObjectMapper json, byte[] body, int maxEventBytes) {
+        return readEvents(json, body, maxEventBytes, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #readEvents(ObjectMapper, byte[], int)}, refusing the body as {@code too_many_events} as soon as it holds
+     * more than {@code maxEvents}: a few hundred bytes of gzip can hold a hundred thousand events.
+     */
+    public static Events readEvents(ObjectMapper json, byte[] body, int maxEventBytes, int maxEvents) {
         if (body == null || body.length == 0 || isBlank(body)) {
             return new Events(List.of(), Rejection.of(RejectReason.EMPTY_BODY, "the request body is empty"));
         }
@@ -77,6 +85,10 @@ public final class BodyReader {
             } else {
                 int index = 0;
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    if (index == maxEvents) {
+                        return new Events(List.of(), Rejection.of(RejectReason.TOO_MANY_EVENTS,
+                                "more than " + maxEvents + " events: the limit is " + maxEvents + " per request"));
+                    }
                     out.add(element(json, parser, body, index++, maxEventBytes));
                 }
             }

@@ -13,6 +13,10 @@ public record IngestRequest(String endpoint, String writeKey, String origin, Str
         return new IngestRequest(endpoint, writeKey, http.getHeader("Origin"), clientIp, http.getHeader("Content-Type"));
     }
 
+    public IngestRequest withWriteKey(String key) {
+        return new IngestRequest(endpoint, key, origin, clientIp, contentType);
+    }
+
     public IngestRequest withContentType(String type) {
         return new IngestRequest(endpoint, writeKey, origin, clientIp, type);
     }

@@ -67,6 +67,16 @@ public class IngestService {
      * only after the request is authenticated, allowed and within the size limit.
      */
     public void ingest(IngestRequest request, RequestBody body, Function<byte[], Readout> reader, Consumer<IngestOutcome> answer) {
+        ingest(request, body, null, reader, answer);
+    }
+
+    /**
+     * {@link #ingest(IngestRequest, RequestBody, Function, Consumer)} for a request whose write key may be in its body
+     * (Segment's server SDKs put it there): {@code keyInBody} finds it, once the request passed the per-address rate
+     * limit, when the request had none in its headers or query.
+     */
+    public void ingest(IngestRequest request, RequestBody body, Function<RequestBody, String> keyInBody,
+                       Function<byte[], Readout> reader, Consumer<IngestOutcome> answer) {
         Instant receivedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         int size = body.wireLength();
         metrics.payload(size);
@@ -77,6 +87,9 @@ public class IngestService {
             metrics.rejected(GatewayMetrics.UNKNOWN_SITE, RejectReason.RATE_LIMITED, 1);
             answer.accept(refuse(RejectReason.RATE_LIMITED, "too many requests from this address", ipWait));
             return;
+        }
+        if (request.writeKey() == null && keyInBody != null) {
+            request = request.withWriteKey(keyInBody.apply(body));
         }
         Site site = sites.site(request.writeKey());
         if (site == null) {

@@ -31,12 +31,14 @@ public class EventsRoute {
     private final IngestHttp http;
     private final ObjectMapper json;
     private final int maxEventBytes;
+    private final int maxEventsPerBatch;
 
     public EventsRoute(IngestService ingest, IngestHttp http, @Named("events") ObjectMapper json, GatewayConfig config) {
         this.ingest = ingest;
         this.http = http;
         this.json = json;
         this.maxEventBytes = config.limits().maxEventBytes();
+        this.maxEventsPerBatch = config.limits().maxEventsPerBatch();
     }
 
     void register(@Observes Router router) {
@@ -56,7 +58,7 @@ public class EventsRoute {
     }
 
     private Readout read(byte[] body, String userAgent) {
-        BodyReader.Events read = BodyReader.readEvents(json, body, maxEventBytes);
+        BodyReader.Events read = BodyReader.readEvents(json, body, maxEventBytes, maxEventsPerBatch);
         if (read.rejection() != null) {
             return Readout.refused(read.rejection());
         }

@@ -93,7 +93,7 @@ public class IngestHttp {
 
     /** The body {@link #bodyHandler} read, decompressed as its Content-Encoding says. */
     public RequestBody body(RoutingContext rc) {
-        return RequestBody.decode(rc.request().getHeader(HttpHeaders.CONTENT_ENCODING), IngestBodyHandler.body(rc),
+        return RequestBody.encoded(rc.request().getHeader(HttpHeaders.CONTENT_ENCODING), IngestBodyHandler.body(rc),
                 decodedBodyLimit);
     }
 

@@ -68,7 +68,7 @@ public class PixelRoute {
             IngestRequest request = http.request(ENDPOINT, rc, IngestHttp.writeKey(rc.request(), query.get("writeKey")));
             byte[] sent = rc.request().query() == null ? new byte[0] : rc.request().query().getBytes(StandardCharsets.UTF_8);
             String userAgent = rc.request().getHeader("User-Agent");
-            ingest.ingest(request, RequestBody.plain(kept(query, sent)), ignored -> read(query, userAgent), IngestHttp.onContext(outcome -> {
+            ingest.ingest(request, RequestBody.keptAs(sent.length, kept(query, sent)), ignored -> read(query, userAgent), IngestHttp.onContext(outcome -> {
                 try {
                     respond(rc, timer, outcome);
                 } catch (RuntimeException e) {

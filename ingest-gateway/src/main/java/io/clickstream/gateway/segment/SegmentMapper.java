@@ -81,7 +81,7 @@ public final class SegmentMapper {
 
         ObjectNode context = mergedContext(shared, msg.path("context"));
         boolean pageCall = "page".equals(call) || "screen".equals(call);
-        JsonNode properties = "identify".equals(call) || "group".equals(call) ? traits(msg, context) : msg.path("properties");
+        JsonNode properties = "identify".equals(call) || "group".equals(call) ? traits(call, msg, context) : msg.path("properties");
         // A page call describes its page in its properties; any other call's page is context.page (the url property
         // of Product Viewed is the product's, not the page's).
         ObjectNode page = page(pageCall ? properties : null, context.path("page"));
@@ -323,11 +323,11 @@ public final class SegmentMapper {
 
     /**
      * An identify or group call's traits: Segment's SDKs send them as {@code traits}; RudderStack's send an identify's
-     * in {@code context.traits} only.
+     * in {@code context.traits} only. A group's are its own: {@code context.traits} are the user's.
      */
-    private static JsonNode traits(JsonNode msg, JsonNode context) {
+    private static JsonNode traits(String call, JsonNode msg, JsonNode context) {
         JsonNode traits = msg.path("traits");
-        return traits.isObject() && !traits.isEmpty() ? traits : context.path("traits");
+        return traits.isObject() && !traits.isEmpty() || !"identify".equals(call) ? traits : context.path("traits");
     }
 
     private static String nonBlank(String value) {

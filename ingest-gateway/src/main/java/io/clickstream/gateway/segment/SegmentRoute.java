@@ -42,6 +42,7 @@ public class SegmentRoute {
     private final ObjectMapper json;
     private final SiteRegistry sites;
     private final int maxEventBytes;
+    private final int maxEventsPerBatch;
     private final SegmentMapper mapper = new SegmentMapper();
 
     public SegmentRoute(IngestService ingest, IngestHttp http, @Named("events") ObjectMapper json, SiteRegistry sites,
@@ -51,6 +52,7 @@ public class SegmentRoute {
         this.json = json;
         this.sites = sites;
         this.maxEventBytes = config.limits().maxEventBytes();
+        this.maxEventsPerBatch = config.limits().maxEventsPerBatch();
     }
 
     void register(@Observes Router router) {
@@ -81,21 +83,47 @@ public class SegmentRoute {
 
     private void handle(RoutingContext rc, String call, Timer.Sample timer) {
         RequestBody body = http.body(rc);
-        BodyReader.Read read = body.refusal() != null ? new BodyReader.Refused(body.refusal()) : BodyReader.read(json, body.bytes());
-        String key = IngestHttp.writeKey(rc.request(), rc.request().getParam("writeKey"));
-        if (key == null && read instanceof BodyReader.Tree tree && tree.node().path("writeKey").isTextual()) {
-            key = tree.node().path("writeKey").asText();
-        }
-        IngestRequest request = http.request(ENDPOINT, rc, key);
+        IngestRequest request = http.request(ENDPOINT, rc, IngestHttp.writeKey(rc.request(), rc.request().getParam("writeKey")));
         if (isForm(request.contentType())) {
             // Segment's API reads every body as JSON. RudderStack's Node SDK sends its gzip-compressed batches with
             // this type: its HTTP client's default for binary data.
             request = request.withContentType("application/json");
         }
-        String siteId = sites.byWriteKey(key).map(SiteRegistry.Site::id).orElse(null);
+        // The body is decoded and read once, by whichever needs it first: the write key in it, or the reader.
+        Parsed parsed = new Parsed(body);
+        String headerKey = request.writeKey();
         // Segment's SDKs check for 200
         Consumer<IngestOutcome> answer = http.answer(rc, ENDPOINT, timer, 200);
-        ingest.ingest(request, body, ignored -> readout(read, call, siteId), outcome -> answer.accept(asSegmentAnswers(outcome)));
+        ingest.ingest(request, body, ignored -> parsed.writeKey(),
+                ignored -> readout(parsed.read(), call, siteId(headerKey != null ? headerKey : parsed.writeKey())),
+                outcome -> answer.accept(asSegmentAnswers(outcome)));
+    }
+
+    private String siteId(String key) {
+        return sites.byWriteKey(key).map(SiteRegistry.Site::id).orElse(null);
+    }
+
+    /** A Segment body, decoded and parsed on first use. */
+    private final class Parsed {
+        private final RequestBody body;
+        private BodyReader.Read read;
+
+        Parsed(RequestBody body) {
+            this.body = body;
+        }
+
+        BodyReader.Read read() {
+            if (read == null) {
+                read = body.refusal() != null ? new BodyReader.Refused(body.refusal()) : BodyReader.read(json, body.bytes());
+            }
+            return read;
+        }
+
+        /** {@code writeKey} in the body, as Segment's server SDKs send it. */
+        String writeKey() {
+            return read() instanceof BodyReader.Tree tree && tree.node().path("writeKey").isTextual()
+                    ? tree.node().path("writeKey").asText() : null;
+        }
     }
 
     /**
@@ -124,6 +152,11 @@ public class SegmentRoute {
         JsonNode batch = body.path("batch");
         if (!batch.isArray()) {
             return Readout.refused(Rejection.of(RejectReason.UNMAPPABLE_MESSAGE, "a batch needs a 'batch' array of messages"));
+        }
+        if (batch.size() > maxEventsPerBatch) {
+            // Refused before mapping: a few hundred bytes of gzip can hold a hundred thousand empty messages.
+            return Readout.refused(Rejection.of(RejectReason.TOO_MANY_EVENTS,
+                    batch.size() + " events exceed the limit of " + maxEventsPerBatch + " per request"));
         }
         List<RawEvent> events = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {

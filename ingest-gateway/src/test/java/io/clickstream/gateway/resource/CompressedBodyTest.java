@@ -97,29 +97,43 @@ class CompressedBodyTest {
     }
 
     @Test
-    void aBodyThatDecompressesPastTheLimitIsRefusedAndCounted() {
+    void aBodyThatDecompressesPastTheLimitIsRefusedCountedAndKeptDecodedWithAddressesAnonymized() {
         // 2,100 events (~1 MB of JSON) gzip to a few KB: the limit applies to what they decompress to.
-        String big = "[" + String.join(",", java.util.Collections.nCopies(2100, Events.pageView("bomb"))) + "]";
+        String marker = "bomb-" + UUID.randomUUID();
+        String event = Events.pageView(marker).replace("\"page\":", "\"context\":{\"ip\":\"203.0.113.77\"},\"page\":");
+        String big = "[" + String.join(",", java.util.Collections.nCopies(2100, event)) + "]";
         byte[] compressed = gzip(big);
         assertThat(compressed.length).isLessThan(64_000);
         double before = rejected("body_too_large");
         post("gzip", compressed).then().statusCode(413).body("errors[0].reason", equalTo("body_too_large"))
                 .body("message", containsString("once decompressed"));
         assertThat(rejected("body_too_large")).isEqualTo(before + 1);
+        // Kept as the text it decompressed to (its first 65,536 characters), so that its addresses are anonymized.
+        String payload = deadLetterWith(marker);
+        assertThat(payload).hasSize(65_536).startsWith("[{").contains("\"ip\":\"203.0.113.0\"").doesNotContain("203.0.113.77");
     }
 
     @Test
-    void aBodyThatIsNotValidGzipIsRefusedAndKeptAsSent() {
-        byte[] broken = Arrays.copyOf(gzip(Events.pageView("broken-" + UUID.randomUUID())), 40);
+    void aBodyThatIsNotValidGzipIsRefusedAndWhatDidDecodeKept() {
+        String marker = "broken-" + UUID.randomUUID();
+        String events = "[" + String.join(",", java.util.Collections.nCopies(50, Events.pageView(marker))) + "]";
+        byte[] whole = gzip(events);
+        byte[] broken = Arrays.copyOf(whole, whole.length * 2 / 3);
         post("gzip", broken).then().statusCode(400).body("errors[0].reason", equalTo("malformed_json"))
                 .body("message", containsString("not valid gzip data"));
-        String kept = Base64.getEncoder().encodeToString(broken);
-        List<Record> letters = TopicReader.readUntil(Topics.DEAD_LETTERS, WAIT,
-                all -> all.stream().anyMatch(r -> r.value().path("payload").asText().equals(kept)));
-        assertThat(letters).anySatisfy(r -> {
-            assertThat(r.value().get("payload").asText()).isEqualTo(kept);
-            assertThat(r.value().get("reason").asText()).isEqualTo("malformed_json");
-        });
+        String payload = deadLetterWith(marker);
+        assertThat(events).startsWith(payload);
+        assertThat(payload.length()).isLessThan(events.length());
+    }
+
+    @Test
+    void aGzippedSegmentBatchOfAHundredThousandMessagesIsRefusedBeforeAnyIsMapped() {
+        String batch = "{\"batch\":[" + String.join(",", java.util.Collections.nCopies(100_000, "{}")) + "]}";
+        byte[] compressed = gzip(batch);
+        assertThat(compressed.length).isLessThan(2_000);
+        given().contentType(ContentType.JSON).header("Content-Encoding", "gzip").auth().preemptive().basic("demo-write-key", "")
+                .body(compressed).when().post("/v1/batch")
+                .then().statusCode(413).body("errors[0].reason", equalTo("too_many_events"));
     }
 
     @Test
@@ -129,6 +143,12 @@ class CompressedBodyTest {
                 .then().statusCode(415).body("errors[0].reason", equalTo("unsupported_media_type"))
                 .body("message", containsString("content encoding br is not supported"));
         assertThat(rejected("unsupported_media_type")).isEqualTo(before + 1);
+    }
+
+    private static String deadLetterWith(String marker) {
+        return TopicReader.readUntil(Topics.DEAD_LETTERS, WAIT,
+                        all -> all.stream().anyMatch(r -> r.value().path("payload").asText().contains(marker)))
+                .stream().map(r -> r.value().path("payload").asText()).filter(p -> p.contains(marker)).findFirst().orElseThrow();
     }
 
     private static io.restassured.response.Response post(String encoding, byte[] body) {

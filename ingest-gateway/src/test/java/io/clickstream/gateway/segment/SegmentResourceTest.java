@@ -167,11 +167,19 @@ class SegmentResourceTest {
                         {"type":"identify","anonymousId":"%s","userId":"u-42","messageId":"%s",
                          "context":{"traits":{"plan":"pro","email":"x@shop.example"}}}""".formatted(anon, UUID.randomUUID()))
                 .when().post("/v1/identify").then().statusCode(200).body("accepted", equalTo(1));
-        List<JsonNode> events = TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 2, WAIT)
+        // a group call's properties are the group's traits, never the user's in context.traits
+        given().contentType("application/json;charset=UTF-8").auth().preemptive().basic("demo-write-key", "")
+                .body("""
+                        {"type":"group","groupId":"acme","anonymousId":"%s","userId":"u-42","messageId":"%s","traits":{},
+                         "context":{"traits":{"plan":"pro","email":"x@shop.example"}}}""".formatted(anon, UUID.randomUUID()))
+                .when().post("/v1/group").then().statusCode(200).body("accepted", equalTo(1));
+        List<JsonNode> events = TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 3, WAIT)
                 .stream().map(TopicReader.Record::value).toList();
         assertThat(events.get(0).has("user_id")).isFalse();
         assertThat(events.get(1).get("user_id").asText()).isEqualTo("u-42");
         assertThat(events.get(1).at("/properties/plan").asText()).isEqualTo("pro");
+        assertThat(events.get(2).at("/properties/group_id").asText()).isEqualTo("acme");
+        assertThat(events.get(2).at("/properties").has("email")).isFalse();
     }
 
     @Test
