@@ -15,13 +15,17 @@ import java.util.Optional;
 
 /**
  * What a running stack left in its data folder ({@code stack.json}): pids and ports, for status and down. Each pid
- * comes with its process's start time (epoch ms), so that a pid the system gave to another process since (after a
- * reboot, say) is not taken for, or stopped as, a component.
+ * comes with its process's start time, so that a pid the system gave to another process since (after a reboot, say)
+ * is not taken for, or stopped as, a component: on Linux the kernel's own (clock ticks since boot), elsewhere the
+ * epoch ms the JVM derives from it. Those epoch ms depend on the wall clock when each JVM started: a clock step
+ * between the launcher that wrote the file and the one reading it would make every component look stopped.
  */
 public record StackState(Instant startedAt, boolean detached, String gatewayUrl, String kafka, int sparkMetricsPort,
-                         Integer prometheusPort, Map<String, Long> pids, Map<String, Long> pidStarts, StackSettings settings) {
+                         Integer prometheusPort, Map<String, Long> pids, Map<String, Long> pidStarts,
+                         Map<String, Long> pidStartTicks, StackSettings settings) {
 
     public StackState {
+        pidStartTicks = pidStartTicks == null ? new LinkedHashMap<>() : pidStartTicks; // absent from older files
         pidStarts = pidStarts == null ? new LinkedHashMap<>() : pidStarts; // absent from files of older launchers
     }
 
@@ -33,11 +37,12 @@ public record StackState(Instant startedAt, boolean detached, String gatewayUrl,
 
     public static StackState starting(StackSettings s, boolean detached) {
         return new StackState(Instant.now(), detached, s.gatewayUrl(), s.kafkaBootstrap(), s.sparkMetricsPort(),
-                null, new LinkedHashMap<>(), new LinkedHashMap<>(), s);
+                null, new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(), s);
     }
 
     public StackState withPrometheus(int port) {
-        return new StackState(startedAt, detached, gatewayUrl, kafka, sparkMetricsPort, port, pids, pidStarts, settings);
+        return new StackState(startedAt, detached, gatewayUrl, kafka, sparkMetricsPort, port, pids, pidStarts, pidStartTicks,
+                settings);
     }
 
     public void write(Path file) {
@@ -66,21 +71,43 @@ public record StackState(Instant startedAt, boolean detached, String gatewayUrl,
     public void started(String name, ProcessHandle process) {
         pids.put(name, process.pid());
         process.info().startInstant().ifPresentOrElse(t -> pidStarts.put(name, t.toEpochMilli()), () -> pidStarts.remove(name));
+        startTicks(process.pid()).ifPresentOrElse(t -> pidStartTicks.put(name, t), () -> pidStartTicks.remove(name));
     }
 
     /** Marks the component as being replaced by {@code restart-spark}. */
     public void restarting(String name) {
         pids.put(name, RESTARTING);
         pidStarts.remove(name);
+        pidStartTicks.remove(name);
     }
 
     /** The component's process, if it is still the one this stack started and alive. */
     public Optional<ProcessHandle> process(String name) {
         long pid = pids.getOrDefault(name, -1L);
+        if (pid <= 0) {
+            return Optional.empty();
+        }
+        Optional<ProcessHandle> alive = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        Long ticks = pidStartTicks.get(name);
+        Optional<Long> ticksNow = ticks == null ? Optional.empty() : startTicks(pid);
+        if (ticksNow.isPresent()) {
+            return alive.filter(h -> ticksNow.get().equals(ticks));
+        }
         Long start = pidStarts.get(name);
-        return pid <= 0 ? Optional.empty() : ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .filter(h -> start == null || h.info().startInstant()
-                        .map(t -> Math.abs(t.toEpochMilli() - start) < 1_000).orElse(true));
+        return alive.filter(h -> start == null || h.info().startInstant()
+                .map(t -> Math.abs(t.toEpochMilli() - start) < 1_000).orElse(true));
+    }
+
+    /** The process's start in clock ticks since boot (field 22 of /proc/[pid]/stat), where there is a /proc. */
+    static Optional<Long> startTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // "pid (command) state ppid ...": the command may hold spaces and parentheses; the fields after it are plain.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+            return Optional.of(Long.parseLong(fields[19]));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** {@code running}, {@code restarting} or {@code stopped}. */

@@ -406,6 +406,10 @@ class LocalStackIT {
             m.put("clickstream_revenue_last_5m", "it has a series per currency of the last complete 5-minute window (the one "
                     + "before the newest), and gold.revenue_5m has no row in it");
         }
+        if (warehouseFacts().get("last_complete_minute_rows").asLong() == 0) {
+            m.put("clickstream_top_page_views", "it has a series per page of the last complete minute (the one before the "
+                    + "newest), and gold.page_metrics_1m has no row in it");
+        }
         HttpResponse<String> pipeline = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(gatewayUrl + "/pipeline")).build(), HttpResponse.BodyHandlers.ofString());
         if (pipeline.statusCode() == 200 && !JSON.readTree(pipeline.body()).path("enabled").asBoolean(true)) {

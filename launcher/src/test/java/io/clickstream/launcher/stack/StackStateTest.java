@@ -37,6 +37,7 @@ class StackStateTest {
         state.started("gateway", other.toHandle());
         // The gateway recorded here started an hour before the process that has its pid now.
         state.pidStarts().compute("gateway", (name, start) -> start - 3_600_000);
+        state.pidStartTicks().compute("gateway", (name, ticks) -> ticks - 360_000);
         state.write(settings.stateFile());
 
         StackState read = StackState.read(settings.stateFile()).orElseThrow();
@@ -60,6 +61,22 @@ class StackStateTest {
         assertThat(LocalStack.stopFromState(settings, quiet())).isTrue();
         assertThat(other.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(settings.stateFile()).doesNotExist();
+    }
+
+    @Test
+    void aStartTimeThatAnotherJvmDerivedFromAWallClockSteppedSinceStillNamesTheProcess() throws Exception {
+        StackSettings settings = settings();
+        other = new ProcessBuilder("sleep", "300").start();
+        StackState state = StackState.starting(settings, true);
+        state.started("gateway", other.toHandle());
+        assertThat(state.pidStartTicks()).as("this test needs Linux's /proc").containsKey("gateway");
+        // The JVM that wrote the file started before the wall clock was set 5 s ahead: its epoch ms differ from ours.
+        state.pidStarts().compute("gateway", (name, start) -> start - 5_000);
+        state.write(settings.stateFile());
+
+        StackState read = StackState.read(settings.stateFile()).orElseThrow();
+        assertThat(read.describe("gateway")).isEqualTo("running");
+        assertThat(read.anyAlive()).isTrue();
     }
 
     @Test
