@@ -4,7 +4,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-/** The standard event types. Any other snake_case name is a custom event and passes through unchanged. */
+/**
+ * The standard event types. Any other snake_case name is a custom event and passes through unchanged; the names of
+ * {@link #PROFILE_CALLS} are reserved for those calls.
+ */
 public enum EventType {
     PAGE_VIEW, CLICK, PRODUCT_VIEW, ADD_TO_CART, REMOVE_FROM_CART, CHECKOUT_START, PURCHASE;
 
