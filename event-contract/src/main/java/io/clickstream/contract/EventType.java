@@ -9,7 +9,9 @@ import java.util.Optional;
  * {@link #PROFILE_CALLS} are reserved for those calls.
  */
 public enum EventType {
-    PAGE_VIEW, CLICK, PRODUCT_VIEW, ADD_TO_CART, REMOVE_FROM_CART, CHECKOUT_START, PURCHASE;
+    PAGE_VIEW, CLICK, PRODUCT_VIEW, ADD_TO_CART, REMOVE_FROM_CART, CHECKOUT_START, PURCHASE,
+    /** An app's screen (Segment's screen call, "the mobile equivalent of page"): a view, like a page view. */
+    SCREEN_VIEW;
 
     /**
      * Event types that describe a visitor or user rather than record something they did: Segment's identify, group

@@ -144,7 +144,7 @@ public final class SegmentMapper {
     static String eventType(String call, JsonNode msg) {
         return switch (call) {
             case "page" -> EventType.PAGE_VIEW.wireName();
-            case "screen" -> "screen_view";
+            case "screen" -> EventType.SCREEN_VIEW.wireName();
             case "identify", "group", "alias" -> call; // EventType.PROFILE_CALLS
             case "track" -> {
                 String name = text(msg, "event");

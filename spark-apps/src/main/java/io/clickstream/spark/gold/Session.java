@@ -112,7 +112,7 @@ public final class Session implements Serializable {
             return;
         }
         switch (type) {
-            case PAGE_VIEW -> {
+            case PAGE_VIEW, SCREEN_VIEW -> {
                 pageViews++;
                 funnel.add(STEP_VIEW, e.eventTimeMs());
             }

@@ -131,6 +131,18 @@ class SessionizerTest {
         assertThat(state.open.revenue).isEqualByComparingTo("12.50");
     }
 
+    /** An app's screens are its views: Segment's screen call is "the mobile equivalent of page". */
+    @Test
+    void anAppsScreenViewsAreViewsOfItsSession() {
+        Session s = sessionizer.apply("shop", "v", new Sessionizer.VisitorState(), List.of(
+                ev("e1", "screen_view", 1 * MIN, null),
+                ev("e2", "screen_view", 2 * MIN, null),
+                ev("e3", "product_view", 3 * MIN, null))).get(0);
+        assertThat(s.pageViews).isEqualTo(2);
+        assertThat(s.funnelStep()).isEqualTo(Session.STEP_PRODUCT_VIEW);
+        assertThat(s.isBounce()).isFalse();
+    }
+
     /**
      * A session continued from its {@code gold.sessions} row, as the next micro-batch does: a product view that
      * arrives after the cart it came before still places the cart and the checkout in the funnel.
