@@ -68,7 +68,11 @@ public class PixelRoute {
             IngestRequest request = http.request(ENDPOINT, rc, IngestHttp.writeKey(rc.request(), query.get("writeKey")));
             byte[] sent = rc.request().query() == null ? new byte[0] : rc.request().query().getBytes(StandardCharsets.UTF_8);
             String userAgent = rc.request().getHeader("User-Agent");
-            ingest.ingest(request, RequestBody.keptAs(sent.length, kept(query, sent)), ignored -> read(query, userAgent), IngestHttp.onContext(outcome -> {
+            byte[] data = decodedData(query);
+            // A refused pixel's dead letter keeps the event of its base64 data decoded, so that an "ip" member in it is
+            // anonymized as in every dead letter (in base64 it would be kept as sent); else its query as sent.
+            RequestBody body = RequestBody.keptAs(sent.length, data != null ? data : sent);
+            ingest.ingest(request, body, ignored -> read(query, data, userAgent), IngestHttp.onContext(outcome -> {
                 try {
                     respond(rc, timer, outcome);
                 } catch (RuntimeException e) {
@@ -110,31 +114,23 @@ public class PixelRoute {
         return out.toString();
     }
 
-    /**
-     * What a refused pixel leaves as its dead letter: the event it carried as base64 {@code data}, decoded, so that an
-     * {@code "ip"} member in it is anonymized as in every dead letter (in base64 it would be kept as sent); else its
-     * query as sent.
-     */
-    static byte[] kept(Map<String, String> query, byte[] sent) {
+    /** The event a pixel carries as base64url {@code data}, decoded; null without data or when it is not base64url. */
+    static byte[] decodedData(Map<String, String> query) {
         String data = query.get("data");
         if (data == null) {
-            return sent;
+            return null;
         }
         try {
             return Base64.getUrlDecoder().decode(data);
         } catch (IllegalArgumentException e) {
-            return sent;
+            return null;
         }
     }
 
-    private Readout read(Map<String, String> query, String userAgent) {
-        String data = query.get("data");
+    private Readout read(Map<String, String> query, byte[] decoded, String userAgent) {
         ObjectNode event;
-        if (data != null) {
-            byte[] decoded;
-            try {
-                decoded = Base64.getUrlDecoder().decode(data);
-            } catch (IllegalArgumentException e) {
+        if (query.get("data") != null) {
+            if (decoded == null) {
                 return Readout.refused(Rejection.of(RejectReason.MALFORMED_JSON, "data is not base64url"));
             }
             BodyReader.Read read = BodyReader.read(json, decoded);
