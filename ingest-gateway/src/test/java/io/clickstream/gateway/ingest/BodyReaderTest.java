@@ -84,4 +84,14 @@ class BodyReaderTest {
             }
         }
     }
+
+    @Test
+    void aBodyWithMoreEventsThanARequestMayHoldIsRefusedBeforeItIsReadToTheEnd() {
+        byte[] bytes = "[{\"a\":1},{\"a\":2},{\"a\":3}]".getBytes(StandardCharsets.UTF_8);
+        BodyReader.Events events = BodyReader.readEvents(json, bytes, MAX_EVENT, 2);
+        assertThat(events.events()).isEmpty();
+        assertThat(events.rejection().reason()).isEqualTo(io.clickstream.gateway.validation.RejectReason.TOO_MANY_EVENTS);
+        assertThat(events.rejection().message()).startsWith("more than 2 events");
+        assertThat(BodyReader.readEvents(json, bytes, MAX_EVENT, 3).events()).hasSize(3);
+    }
 }
