@@ -174,7 +174,7 @@ test('gateway: hardened pod, health probes, write keys only from Secrets', () =>
   assert.equal(byKind(twoSites, 'Ingress').length, 1);
   // Only the ingest API and the tracker are public: health, metrics and /pipeline stay inside the cluster.
   const paths = byKind(twoSites, 'Ingress')[0].spec.rules.flatMap((r) => r.http.paths.map((p) => p.path));
-  assert.deepEqual([...new Set(paths)].sort(), ['/tracker', '/tracker.js', '/v1']);
+  assert.deepEqual([...new Set(paths)].sort(), ['/beacon', '/tracker', '/tracker.js', '/v1']);
   assert.equal(byKind(defaults(), 'Ingress').length, 0);
   // A LoadBalancer keeps the clients' own addresses: from node addresses (private, trusted) any X-Forwarded-For would count.
   const lb = byKind(render(HELMS[1].bin, 'default', ['--set', 'gateway.service.type=LoadBalancer']), 'Service')
