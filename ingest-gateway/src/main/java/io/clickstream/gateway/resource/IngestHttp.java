@@ -139,11 +139,11 @@ public class IngestHttp {
             return;
         }
         HttpServerResponse response = rc.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON);
-        headers(response, outcome);
+        headers(rc.request(), response, outcome);
         response.end(Buffer.buffer(body));
     }
 
-    public static void headers(HttpServerResponse response, IngestOutcome outcome) {
+    public static void headers(HttpServerRequest request, HttpServerResponse response, IngestOutcome outcome) {
         if (outcome.retryAfterSeconds() > 0) {
             response.putHeader("Retry-After", Integer.toString(outcome.retryAfterSeconds()));
             if (outcome.status() == 429) {
@@ -151,9 +151,21 @@ public class IngestHttp {
                 response.putHeader("X-RateLimit-Reset", Integer.toString(outcome.retryAfterSeconds()));
             }
         }
-        if (outcome.status() == 401) {
+        if (outcome.status() == 401 && triedBasicAuth(request)) {
             response.putHeader("WWW-Authenticate", "Basic realm=\"clickstream\"");
         }
+    }
+
+    /**
+     * Whether a 401 may carry a Basic challenge: only for a client that sent HTTP Basic credentials itself and is not a
+     * browser (browsers send {@code Sec-Fetch-Mode} with every request, and scripts cannot set it). A browser answers a
+     * Basic challenge with a login dialog, which a site's visitor would see when a page sends to the gateway through
+     * the site's own domain with a wrong or revoked write key.
+     */
+    static boolean triedBasicAuth(HttpServerRequest request) {
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        return authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)
+                && request.getHeader("Sec-Fetch-Mode") == null;
     }
 
     /** An unexpected failure: a 500 without details (they go to the log, never the request body). */

@@ -96,7 +96,7 @@ public class PixelRoute {
             var first = outcome.body().errors().get(0);
             response.putHeader("X-Clickstream-Error", headerValue(first.reason() + ": " + first.message()));
         }
-        IngestHttp.headers(response, outcome);
+        IngestHttp.headers(rc.request(), response, outcome);
         metrics.finishRequest(timer, ENDPOINT, status);
         response.end(GIF);
     }

@@ -20,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
 
 @QuarkusTest
 class EventsRouteTest {
@@ -188,6 +189,21 @@ class EventsRouteTest {
                 .body("message", containsString("write key"));
         given().contentType(ContentType.JSON).queryParam("writeKey", "nope").body(Events.pageView("a")).when().post("/v1/events")
                 .then().statusCode(401).body("message", equalTo("invalid write key: no site has this key"));
+    }
+
+    @Test
+    void onlyAClientThatTriedBasicAuthIsChallengedForIt() {
+        // curl -u, server SDKs: the challenge says how to authenticate.
+        given().auth().preemptive().basic("nope", "").contentType(ContentType.JSON).body(Events.pageView("a"))
+                .when().post("/v1/events")
+                .then().statusCode(401).header("WWW-Authenticate", equalTo("Basic realm=\"clickstream\""));
+        // A browser would answer a challenge with a login dialog for the site's visitor (RevokedKeyBrowserTest).
+        given().auth().preemptive().basic("nope", "").header("Sec-Fetch-Mode", "cors").contentType(ContentType.JSON)
+                .body(Events.pageView("a")).when().post("/v1/events")
+                .then().statusCode(401).header("WWW-Authenticate", nullValue());
+        given().queryParam("writeKey", "nope").contentType(ContentType.TEXT).body(Events.pageView("a"))
+                .when().post("/v1/events")
+                .then().statusCode(401).header("WWW-Authenticate", nullValue());
     }
 
     @Test
