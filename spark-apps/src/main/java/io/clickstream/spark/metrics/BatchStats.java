@@ -15,6 +15,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
@@ -73,7 +74,9 @@ public final class BatchStats {
         }
         long[] received = sample.stream().filter(r -> !r.isNullAt(0))
                 .mapToLong(r -> r.getTimestamp(0).getTime()).toArray();
-        Row newest = rows.agg(max(col("event_time"))).head();
+        // An event's time as the client's clock had it, but never later than the gateway received it: silver takes
+        // events up to 10 minutes ahead, and one of them would make a stalled layer look fresh for that long.
+        Row newest = rows.agg(max(least(col("event_time"), col("received_at")))).head();
         long newestMs = newest.isNullAt(0) ? 0 : newest.getTimestamp(0).getTime();
         metrics.committed(layer, now, received, newestMs);
     }

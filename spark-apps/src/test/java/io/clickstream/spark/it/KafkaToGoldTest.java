@@ -11,6 +11,7 @@ import io.clickstream.spark.metrics.QueryProgressListener;
 import io.clickstream.spark.silver.SilverStream;
 import io.clickstream.spark.silver.SilverTables;
 import io.clickstream.spark.testing.EventMix;
+import io.clickstream.spark.testing.MetricsScrape;
 import io.clickstream.spark.testing.SparkTestSession;
 import io.clickstream.spark.testing.TestKafka;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -23,10 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -90,9 +87,9 @@ class KafkaToGoldTest {
                         && sessionEvents(config) == events.size()
                         && queries.stream().allMatch(q -> q.lastProgress() != null), queries);
                 // progress reaches listeners asynchronously
-                awaitTrue(() -> scrape(metrics).contains("query=\"gold\"")
-                        && scrape(metrics).contains("clickstream_end_to_end_latency_seconds_count{layer=\"gold\"}")
-                        && scrape(metrics).contains("clickstream_end_to_end_latency_seconds_count{layer=\"gold_periodic\"}"), queries);
+                awaitTrue(() -> MetricsScrape.of(metrics).contains("query=\"gold\"")
+                        && MetricsScrape.of(metrics).contains("clickstream_end_to_end_latency_seconds_count{layer=\"gold\"}")
+                        && MetricsScrape.of(metrics).contains("clickstream_end_to_end_latency_seconds_count{layer=\"gold_periodic\"}"), queries);
 
                 assertThat(count(BronzeTable.path(config))).isEqualTo(events.size() + 2);
                 assertThat(count(SilverTables.path(config, SilverTables.EVENTS))).isEqualTo(events.size());
@@ -111,7 +108,7 @@ class KafkaToGoldTest {
             spark.sparkContext().removeSparkListener(poolRecorder);
             assertThat(pools).contains("bronze", "silver", "gold", "gold-periodic");
 
-            String scraped = scrape(metrics);
+            String scraped = MetricsScrape.of(metrics);
             assertThat(scraped).contains("clickstream_query_processed_rows_per_second{query=\"bronze\"}")
                     .contains("clickstream_query_kafka_lag_records{query=\"bronze\"}")
                     .contains("clickstream_query_batch_duration_seconds{query=\"gold\"}")
@@ -126,16 +123,6 @@ class KafkaToGoldTest {
                     .contains("clickstream_end_to_end_latency_seconds_count{layer=\"gold\"}")
                     .contains("clickstream_freshness_seconds{layer=\"gold\"}")
                     .contains("clickstream_freshness_seconds{layer=\"gold_periodic\"}");
-        }
-    }
-
-    private static String scrape(PrometheusMetrics metrics) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + metrics.port() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -2,15 +2,12 @@ package io.clickstream.spark.metrics;
 
 import io.clickstream.spark.config.PipelineConfig;
 import io.clickstream.spark.gold.GoldTables;
+import io.clickstream.spark.testing.MetricsScrape;
 import io.clickstream.spark.testing.SparkTestSession;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -26,15 +23,15 @@ class GoldFiguresTest {
         try (PrometheusMetrics metrics = new PrometheusMetrics().serve(0);
              GoldFigures figures = new GoldFigures(spark, config, metrics).every(Duration.ofMillis(200))) {
             Thread.sleep(2_000); // rounds that find no gold table
-            assertThat(scrape(metrics)).doesNotContain("clickstream_business_value{");
+            assertThat(MetricsScrape.of(metrics)).doesNotContain("clickstream_business_value{");
 
             GoldTables.ensure(spark, config);
             String live = "clickstream_business_value{figure=\"live_sessions\"} 0.0";
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            String scraped = scrape(metrics);
+            String scraped = MetricsScrape.of(metrics);
             while (!scraped.contains(live) && System.nanoTime() < deadline) {
                 Thread.sleep(200);
-                scraped = scrape(metrics);
+                scraped = MetricsScrape.of(metrics);
             }
             assertThat(scraped).contains(live);
         }
@@ -61,7 +58,7 @@ class GoldFiguresTest {
         try (PrometheusMetrics metrics = new PrometheusMetrics().serve(0);
              GoldFigures figures = new GoldFigures(spark, config, metrics)) {
             figures.refresh();
-            String scraped = scrape(metrics);
+            String scraped = MetricsScrape.of(metrics);
             // 12:05 is still open; 12:00 is the last complete window, 11:55 an older one
             assertThat(scraped).contains("clickstream_revenue_last_5m{currency=\"EUR\"} 12.5")
                     .contains("clickstream_revenue_last_5m{currency=\"USD\"} 7.0")
@@ -79,12 +76,12 @@ class GoldFiguresTest {
              GoldFigures figures = new GoldFigures(spark, config, metrics)) {
             appendPageViews(path, "('shop', '2026-11-20 12:00:00', '/a', 5), ('shop', '2026-11-20 12:01:00', '/b', 1)");
             figures.refresh();
-            assertThat(scrape(metrics)).contains("clickstream_business_value{figure=\"page_views_last_minute\"} 5.0")
+            assertThat(MetricsScrape.of(metrics)).contains("clickstream_business_value{figure=\"page_views_last_minute\"} 5.0")
                     .contains("clickstream_top_page_views{page=\"/a\",rank=\"1\"} 5.0");
 
             appendPageViews(path, "('shop', '2026-11-20 12:04:00', '/c', 2)"); // 12:02-12:03 quiet
             figures.refresh();
-            assertThat(scrape(metrics)).contains("clickstream_business_value{figure=\"page_views_last_minute\"} 0.0")
+            assertThat(MetricsScrape.of(metrics)).contains("clickstream_business_value{figure=\"page_views_last_minute\"} 0.0")
                     .doesNotContain("clickstream_top_page_views{");
         }
     }
@@ -96,10 +93,5 @@ class GoldFiguresTest {
                        CAST(views AS BIGINT) AS page_views, 1L AS unique_visitors
                 FROM VALUES %s AS t(site_id, window_start, page_path, views)""".formatted(rows)), true)
                 .write().format("delta").mode("append").save(path);
-    }
-
-    private static String scrape(PrometheusMetrics metrics) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metrics.port() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
     }
 }

@@ -2,6 +2,7 @@ package io.clickstream.spark.table;
 
 import io.clickstream.spark.metrics.PipelineMetrics;
 import io.clickstream.spark.metrics.PrometheusMetrics;
+import io.clickstream.spark.testing.MetricsScrape;
 import io.clickstream.spark.testing.SparkTestSession;
 import io.delta.tables.DeltaTable;
 import org.apache.spark.sql.Dataset;
@@ -15,10 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,12 +107,12 @@ class TableMaintenanceTest {
              TableMaintenance m = new TableMaintenance(spark, List.of(TableMaintenance.Table.vacuumed("gold.t", path)), 2,
                      prometheus, new PrintStream(log, true, StandardCharsets.UTF_8), DEC_4).every(Duration.ofSeconds(1))) {
             // Before the first run, at zero: the failure alert has a series to watch from the start.
-            assertThat(scrape(prometheus)).contains(ok + " 0.0").contains(failed);
+            assertThat(MetricsScrape.of(prometheus)).contains(ok + " 0.0").contains(failed);
             long deadline = System.currentTimeMillis() + 60_000;
-            while (!scrape(prometheus).contains(ok + " 2.0") && System.currentTimeMillis() < deadline) {
+            while (!MetricsScrape.of(prometheus).contains(ok + " 2.0") && System.currentTimeMillis() < deadline) {
                 Thread.sleep(100);
             }
-            assertThat(scrape(prometheus)).as(log.toString(StandardCharsets.UTF_8)).contains(ok + " 2.0").contains(failed)
+            assertThat(MetricsScrape.of(prometheus)).as(log.toString(StandardCharsets.UTF_8)).contains(ok + " 2.0").contains(failed)
                     .contains("clickstream_table_maintenance_duration_seconds{operation=\"vacuum\",table=\"gold.t\"}");
         }
         assertThat(DeltaTable.forPath(spark, path).history().where("operation LIKE 'VACUUM%'").count())
@@ -126,11 +123,6 @@ class TableMaintenanceTest {
     void theFirstRunComesOneIntervalAfterTheStartAtMostTenMinutes() {
         assertThat(TableMaintenance.firstRunDelay(Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(3));
         assertThat(TableMaintenance.firstRunDelay(Duration.ofHours(1))).isEqualTo(Duration.ofMinutes(10));
-    }
-
-    private static String scrape(PrometheusMetrics metrics) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metrics.port() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private TableMaintenance maintenance(TableMaintenance.Table... tables) {
