@@ -183,6 +183,49 @@ test('gateway: hardened pod, health probes, write keys only from Secrets', () =>
   assert.equal(byKind(defaults(), 'Service').find((o) => o.metadata.name.endsWith('gateway')).spec.externalTrafficPolicy, undefined);
 });
 
+function template(release, extra = []) {
+  const r = helm(HELMS[1].bin, ['template', release, chart, ...extra]);
+  return { ...r, objects: r.code === 0 ? parseAllDocuments(r.out).map((d) => d.toJS()).filter((o) => o != null) : [] };
+}
+
+test('kafka: node pods get host names of at most 63 characters, or the install stops saying why', () => {
+  // Strimzi names a node's pod <cluster>-<pool>-<id>.
+  const podName = (objects) => `${byKind(objects, 'Kafka')[0].metadata.name}-${byKind(objects, 'KafkaNodePool')[0].metadata.name}-10`;
+  const prod = template('analytics-prod');
+  assert.equal(prod.code, 0, prod.err);
+  assert.ok(podName(prod.objects).length <= 63, podName(prod.objects));
+  assert.match(byKind(prod.objects, 'KafkaNodePool')[0].metadata.name, /^analytics-prod-/, 'unique per release in a namespace');
+
+  const longName = template('web-analytics-production-eu');
+  assert.notEqual(longName.code, 0, 'rendered Kafka pods with host names over 63 characters');
+  assert.match(longName.err, /set a shorter kafka\.strimzi\.clusterName/);
+  const shorter = template('web-analytics-production-eu', ['--set', 'kafka.strimzi.clusterName=web-kafka']);
+  assert.equal(shorter.code, 0, shorter.err);
+  assert.ok(podName(shorter.objects).length <= 63, podName(shorter.objects));
+});
+
+test('kafka: the gateway creates its topics with no more replicas than the Strimzi cluster has nodes', () => {
+  const props = (objects) => byKind(objects, 'ConfigMap').find((m) => m.data?.['gateway.properties']).data['gateway.properties'];
+  assert.match(props(defaults()), /^clickstream\.kafka\.replication-factor=3$/m);
+  const single = template('cs', ['--set', 'kafka.strimzi.replicas=1']);
+  assert.equal(single.code, 0, single.err);
+  assert.match(props(single.objects), /^clickstream\.kafka\.replication-factor=1$/m);
+  for (const topic of byKind(single.objects, 'KafkaTopic')) assert.equal(topic.spec.replicas, 1);
+});
+
+test('gateway: autoscaling bounds the wrong way round stop the install saying why', () => {
+  const r = template('cs', ['--set', 'gateway.autoscaling.minReplicas=5', '--set', 'gateway.autoscaling.maxReplicas=3']);
+  assert.notEqual(r.code, 0, 'rendered an HPA the API server refuses');
+  assert.match(r.err, /minReplicas \(5\) is more than maxReplicas \(3\)/);
+});
+
+test('spark: silver executors have room outside the heap for their RocksDB state', () => {
+  const silver = byKind(defaults(), 'SparkApplication').find((a) => a.metadata.name.endsWith('-silver'));
+  assert.equal(silver.spec.executor.memoryOverhead, '1g');
+  const bronze = byKind(defaults(), 'SparkApplication').find((a) => a.metadata.name.endsWith('-bronze'));
+  assert.equal(bronze.spec.executor.memoryOverhead, undefined, "Spark's default where no state is kept");
+});
+
 test('kafka: Strimzi resources by default, none with external bootstrap servers', () => {
   assert.deepEqual(['Kafka', 'KafkaNodePool', 'KafkaTopic', 'KafkaTopic'].sort(),
     defaults().filter((o) => o.apiVersion === 'kafka.strimzi.io/v1').map((o) => o.kind).sort());
