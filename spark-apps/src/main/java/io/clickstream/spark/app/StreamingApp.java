@@ -26,7 +26,11 @@ import java.util.function.Function;
  * micro-batches, so no batch is cut in half needlessly.
  */
 public final class StreamingApp {
-    private static final long STOP_WAIT_MS = 120_000;
+    /**
+     * How long a stop waits, for all queries together, for their running batches to end: within the launcher's 90 s
+     * and the Kubernetes pods' 120 s grace before they kill the driver.
+     */
+    private static final long STOP_WAIT_MS = 80_000;
 
     private final String name;
     private final String description;
@@ -194,8 +198,8 @@ public final class StreamingApp {
 
     /** Waits until a query is between triggers, then stops it; replays after restart make a cut batch safe anyway. */
     static void stopAtBatchBoundary(SparkSession spark) {
+        long deadline = System.currentTimeMillis() + STOP_WAIT_MS;
         for (StreamingQuery q : spark.streams().active()) {
-            long deadline = System.currentTimeMillis() + STOP_WAIT_MS;
             while (q.isActive() && q.status().isTriggerActive() && System.currentTimeMillis() < deadline) {
                 sleep(50);
             }
