@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 /** Creates Delta tables at their configured location and registers them by name ({@code layer.table}). */
@@ -30,6 +31,7 @@ public final class DeltaTables {
     /** A file of the log that makes a version: a commit, a checkpoint, or the pointer to the last checkpoint. */
     private static final Pattern COMMITTED = Pattern.compile("\\d{20}\\.(json|checkpoint\\b.*)|_last_checkpoint");
     static final String AUTO_COMPACT = "delta.autoOptimize.autoCompact";
+    private static final long AWAIT_POLL_MS = 2_000;
     /** Properties of a table that compacts itself: see {@link #compactAutomatically}. */
     public static final Map<String, String> AUTO_COMPACTED = Map.of(AUTO_COMPACT, "true");
 
@@ -96,6 +98,28 @@ public final class DeltaTables {
         create(DeltaTable.createIfNotExists(spark).location(wanted).addColumns(schema).partitionedBy(partitionColumns),
                 exists ? Map.of() : properties);
         ENSURED.add(memo);
+    }
+
+    /**
+     * Waits until the table at {@code location} exists, created by the job upstream: on Kubernetes each layer runs in a
+     * driver of its own, and two drivers that both found no table would both write its first commit, on an object store
+     * the later one replacing the other, with a table id of its own. False when {@code stopRequested} turned true first.
+     */
+    public static boolean awaitCreated(SparkSession spark, String name, String location, BooleanSupplier stopRequested)
+            throws InterruptedException {
+        String wanted = qualified(spark, location);
+        boolean logged = false;
+        while (!DeltaTable.isDeltaTable(spark, wanted)) {
+            if (stopRequested.getAsBoolean()) {
+                return false;
+            }
+            if (!logged) {
+                LOG.info("Waiting for {} at {}: the job of its layer creates it", name, wanted);
+                logged = true;
+            }
+            Thread.sleep(AWAIT_POLL_MS);
+        }
+        return true;
     }
 
     /**
