@@ -158,14 +158,15 @@ public class IngestHttp {
 
     /**
      * Whether a 401 may carry a Basic challenge: only for a client that sent HTTP Basic credentials itself and is not a
-     * browser (browsers send {@code Sec-Fetch-Mode} with every request, and scripts cannot set it). A browser answers a
-     * Basic challenge with a login dialog, which a site's visitor would see when a page sends to the gateway through
-     * the site's own domain with a wrong or revoked write key.
+     * browser. A browser answers a Basic challenge with a login dialog, which a site's visitor would see when a page
+     * sends to the gateway through the site's own domain with a wrong or revoked write key. Browsers send
+     * {@code Sec-Fetch-Mode} (secure origins, current browsers) or {@code Origin} (every POST) and scripts can set
+     * neither; server SDKs and curl send neither.
      */
     static boolean triedBasicAuth(HttpServerRequest request) {
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
         return authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)
-                && request.getHeader("Sec-Fetch-Mode") == null;
+                && request.getHeader("Sec-Fetch-Mode") == null && request.getHeader(HttpHeaders.ORIGIN) == null;
     }
 
     /** An unexpected failure: a 500 without details (they go to the log, never the request body). */

@@ -37,11 +37,17 @@ class RevokedKeyBrowserTest {
             Object beacon = page.executeAsyncScript("const done = arguments[arguments.length - 1];"
                     + "fetch('/v1/events?writeKey=revoked', {method: 'POST', body: '{}'})"
                     + ".then(r => done(r.status), e => done(String(e)));");
+            // RudderStack's browser SDK sends its key as HTTP Basic credentials.
+            Object basic = page.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                    + "fetch('/v1/batch', {method: 'POST', headers: {'Authorization': 'Basic ' + btoa('revoked:'),"
+                    + " 'Content-Type': 'application/json'}, body: JSON.stringify({batch: []})})"
+                    + ".then(r => done(r.status), e => done(String(e)));");
             Object pixel = page.executeAsyncScript("const done = arguments[arguments.length - 1];"
                     + "const img = new Image(); img.onload = () => done('loaded'); img.onerror = () => done('broken');"
                     + "img.src = '/v1/p.gif?writeKey=revoked&anonymous_id=visitor-1';");
 
             assertThat(beacon).isEqualTo(401L);
+            assertThat(basic).isEqualTo(401L);
             assertThat(pixel).isEqualTo("loaded"); // its 401 still carries the GIF: no broken image either
             assertThat(dialogs).hasValue(0);
         }

@@ -201,6 +201,9 @@ class EventsRouteTest {
         given().auth().preemptive().basic("nope", "").header("Sec-Fetch-Mode", "cors").contentType(ContentType.JSON)
                 .body(Events.pageView("a")).when().post("/v1/events")
                 .then().statusCode(401).header("WWW-Authenticate", nullValue());
+        given().auth().preemptive().basic("nope", "").header("Origin", "http://shop.example").contentType(ContentType.JSON)
+                .body(Events.pageView("a")).when().post("/v1/events")
+                .then().statusCode(401).header("WWW-Authenticate", nullValue());
         given().queryParam("writeKey", "nope").contentType(ContentType.TEXT).body(Events.pageView("a"))
                 .when().post("/v1/events")
                 .then().statusCode(401).header("WWW-Authenticate", nullValue());
