@@ -28,7 +28,7 @@ public final class GoldJob {
                                       BooleanSupplier stopRequested) throws TimeoutException, InterruptedException {
         for (String table : List.of(SilverTables.EVENTS, SilverTables.QUARANTINE, SilverTables.PRODUCT_EVENTS)) {
             if (!DeltaTables.awaitCreated(spark, SilverTables.LAYER + "." + table, SilverTables.path(config, table),
-                    stopRequested)) {
+                    "the silver job (SilverJob)", stopRequested)) {
                 return List.of();
             }
         }

@@ -32,6 +32,7 @@ public final class DeltaTables {
     private static final Pattern COMMITTED = Pattern.compile("\\d{20}\\.(json|checkpoint\\b.*)|_last_checkpoint");
     static final String AUTO_COMPACT = "delta.autoOptimize.autoCompact";
     private static final long AWAIT_POLL_MS = 2_000;
+    private static final long AWAIT_WARN_EVERY_NS = 60_000_000_000L;
     /** Properties of a table that compacts itself: see {@link #compactAutomatically}. */
     public static final Map<String, String> AUTO_COMPACTED = Map.of(AUTO_COMPACT, "true");
 
@@ -101,25 +102,34 @@ public final class DeltaTables {
     }
 
     /**
-     * Waits until the table at {@code location} exists, created by the job upstream: on Kubernetes each layer runs in a
-     * driver of its own, and two drivers that both found no table would both write its first commit, on an object store
-     * the later one replacing the other, with a table id of its own. False when {@code stopRequested} turned true first.
+     * Waits until the table at {@code location} exists, created by {@code creator} (the job upstream): on Kubernetes
+     * each layer runs in a driver of its own, and two drivers that both found no table would both write its first
+     * commit, on an object store the later one replacing the other, with a table id of its own. False when
+     * {@code stopRequested} turned true first.
      */
-    public static boolean awaitCreated(SparkSession spark, String name, String location, BooleanSupplier stopRequested)
-            throws InterruptedException {
+    public static boolean awaitCreated(SparkSession spark, String name, String location, String creator,
+                                       BooleanSupplier stopRequested) throws InterruptedException {
         String wanted = qualified(spark, location);
-        boolean logged = false;
-        while (!DeltaTable.isDeltaTable(spark, wanted)) {
+        long start = System.nanoTime();
+        long nextWarning = start + AWAIT_WARN_EVERY_NS;
+        LOG.info("Waiting for {} at {}, which {} creates", name, wanted, creator);
+        while (true) {
+            // A DeltaLog cached while the log directory had no commit yet (a creation in progress, or one its driver
+            // did not finish) would answer "no table" for good: each look reads the log afresh.
+            DeltaLog.invalidateCache(spark, new Path(wanted));
+            if (DeltaTable.isDeltaTable(spark, wanted)) {
+                return true;
+            }
             if (stopRequested.getAsBoolean()) {
                 return false;
             }
-            if (!logged) {
-                LOG.info("Waiting for {} at {}: the job of its layer creates it", name, wanted);
-                logged = true;
+            if (System.nanoTime() >= nextWarning) {
+                LOG.warn("Still waiting for {} at {} after {} s: is {} running, with the same warehouse.root?", name,
+                        wanted, (System.nanoTime() - start) / 1_000_000_000L, creator);
+                nextWarning += AWAIT_WARN_EVERY_NS;
             }
             Thread.sleep(AWAIT_POLL_MS);
         }
-        return true;
     }
 
     /**
