@@ -199,6 +199,8 @@ test('kafka: node pods get host names of at most 63 characters, or the install s
   const longName = template('web-analytics-production-eu');
   assert.notEqual(longName.code, 0, 'rendered Kafka pods with host names over 63 characters');
   assert.match(longName.err, /set a shorter kafka\.strimzi\.clusterName/);
+  const kept = template('cs', ['--set', 'kafka.strimzi.nodePoolName=cs-clickstream-kafka-dual']);
+  assert.equal(byKind(kept.objects, 'KafkaNodePool')[0].metadata.name, 'cs-clickstream-kafka-dual', 'an older install keeps its pool');
   const shorter = template('web-analytics-production-eu', ['--set', 'kafka.strimzi.clusterName=web-kafka']);
   assert.equal(shorter.code, 0, shorter.err);
   assert.ok(podName(shorter.objects).length <= 63, podName(shorter.objects));
