@@ -51,7 +51,7 @@ class LauncherScriptTest {
 
     @Test
     void buildsWhenOutputIsMissing() throws Exception {
-        assertThat(run()).contains("building (first run only)");
+        assertThat(run()).contains("building (first run only");
         assertThat(builds()).isEqualTo(1);
         assertThat(stamp).exists();
     }
@@ -79,11 +79,34 @@ class LauncherScriptTest {
         assertThat(builds()).isZero();
 
         Files.setLastModifiedTime(source, FileTime.from(built.plus(1, ChronoUnit.MINUTES)));
+        // A stack may be running from the outputs: down and status act on it as it is.
+        assertThat(run("status")).doesNotContain("building");
+        assertThat(run("down")).doesNotContain("building");
+        assertThat(builds()).isZero();
+
         assertThat(run()).contains("sources changed since the last build: building");
         assertThat(builds()).isEqualTo(1);
 
         assertThat(run()).doesNotContain("building");
         assertThat(builds()).as("the stamp moved past the sources").isEqualTo(1);
+    }
+
+    /** A java that cannot even tell its version (macOS's stub without a JDK, a broken JAVA_HOME) is passed over. */
+    @Test
+    void aJavaThatFailsIsPassedOverForTheNextOne() throws Exception {
+        buildOutput();
+        Path stub = Files.createDirectories(home.resolve("broken-jdk/bin")).resolve("java");
+        Files.writeString(stub, "#!/usr/bin/env bash\necho 'No Java runtime present' >&2\nexit 1\n");
+        Files.setPosixFilePermissions(stub, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        ProcessBuilder pb = new ProcessBuilder("bash", home.resolve("clickstream").toString(), "status")
+                .directory(home.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("JAVA_HOME", home.resolve("broken-jdk").toString());
+        Process p = pb.start();
+        String err = new String(p.getErrorStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        // It went on to start the launcher with the JDK found after it (absent from this scratch layout).
+        assertThat(err).contains("io.clickstream.launcher.ClickstreamCli");
     }
 
     /** The outputs of a build this script did not run ({@code ./mvnw install} by hand, CI). */
@@ -94,9 +117,13 @@ class LauncherScriptTest {
         Files.createDirectories(home.resolve("launcher/target/lib"));
     }
 
-    /** Runs {@code ./clickstream status}; returns what it wrote to stderr. */
+    /** Runs {@code ./clickstream sql}; returns what it wrote to stderr. */
     private String run() throws Exception {
-        Process p = new ProcessBuilder("bash", home.resolve("clickstream").toString(), "status")
+        return run("sql");
+    }
+
+    private String run(String command) throws Exception {
+        Process p = new ProcessBuilder("bash", home.resolve("clickstream").toString(), command)
                 .directory(home.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         String err = new String(p.getErrorStream().readAllBytes());
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
