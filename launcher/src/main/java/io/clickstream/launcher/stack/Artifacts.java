@@ -77,6 +77,7 @@ public final class Artifacts {
                 "CLICKSTREAM_WAREHOUSE_ROOT", s.warehouse().toAbsolutePath().toString(),
                 "CLICKSTREAM_CHECKPOINT_ROOT", s.checkpoints().toAbsolutePath().toString(),
                 "CLICKSTREAM_METRICS_PORT", Integer.toString(s.sparkMetricsPort()),
+                "CLICKSTREAM_METRICS_HOST", "127.0.0.1", // like everything else of the local stack
                 // a failed driver waits for one scrape of the local Prometheus, not the chart's 30 s
                 "CLICKSTREAM_METRICS_FAILURE_LINGER", (PrometheusConfig.SCRAPE_SECONDS + 2) + " seconds",
                 "SPARK_LOCAL_IP", "127.0.0.1");

@@ -82,7 +82,7 @@ public final class StreamingApp {
         GoldFigures figures = null;
         TableMaintenance maintenance = null;
         if (config.metricsPort() > 0) {
-            prometheus = new PrometheusMetrics().serve(config.metricsPort());
+            prometheus = new PrometheusMetrics().serve(config.metricsHost(), config.metricsPort());
             spark.streams().addListener(new QueryProgressListener(prometheus));
             metrics = prometheus;
             figures = GoldFigures.startIfGoldRuns(spark, config, prometheus, name);

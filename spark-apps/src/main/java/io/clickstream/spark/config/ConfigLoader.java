@@ -57,6 +57,7 @@ public final class ConfigLoader {
         d.put("maintenance.interval", "1 hour");
         d.put("maintenance.compact.days", "2");
         d.put("metrics.port", "9464");
+        d.put("metrics.host", "");
         d.put("metrics.failure.linger", "35 seconds");
         return Map.copyOf(d);
     }
@@ -130,6 +131,7 @@ public final class ConfigLoader {
                 duration(v, "maintenance.interval"),
                 integer(v, "maintenance.compact.days"),
                 integer(v, "metrics.port"),
+                v.get("metrics.host"),
                 duration(v, "metrics.failure.linger"));
     }
 

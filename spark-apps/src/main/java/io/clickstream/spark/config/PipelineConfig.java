@@ -33,6 +33,7 @@ public record PipelineConfig(
         Duration maintenanceInterval,
         int maintenanceCompactDays,
         int metricsPort,
+        String metricsHost,
         Duration metricsFailureLinger) {
 
     public PipelineConfig {
@@ -81,7 +82,7 @@ public record PipelineConfig(
                 startingOffsets, maxOffsetsPerTrigger, warehouse, checkpoints, bronzeTrigger, silverTrigger,
                 goldTrigger, goldPeriodicTrigger, dedupWatermark, allowedLateness, maxEventAge, maxClockAhead, sessionGap, pageWindow,
                 revenueWindow, funnelWindow, trendingWindow, botEventsPerMinute, maintenanceInterval, maintenanceCompactDays,
-                metricsPort, metricsFailureLinger);
+                metricsPort, metricsHost, metricsFailureLinger);
     }
 
     public PipelineConfig withKafka(String bootstrapServers) {
@@ -89,6 +90,6 @@ public record PipelineConfig(
                 startingOffsets, maxOffsetsPerTrigger, warehouseRoot, checkpointRoot, bronzeTrigger, silverTrigger,
                 goldTrigger, goldPeriodicTrigger, dedupWatermark, allowedLateness, maxEventAge, maxClockAhead, sessionGap, pageWindow,
                 revenueWindow, funnelWindow, trendingWindow, botEventsPerMinute, maintenanceInterval, maintenanceCompactDays,
-                metricsPort, metricsFailureLinger);
+                metricsPort, metricsHost, metricsFailureLinger);
     }
 }

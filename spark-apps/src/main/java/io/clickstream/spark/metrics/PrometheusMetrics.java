@@ -68,12 +68,21 @@ public final class PrometheusMetrics implements PipelineMetrics, AutoCloseable {
                 .register(registry);
     }
 
-    /** Serves {@code /metrics} on {@code port} (0 picks a free one). */
+    /** Serves {@code /metrics} on {@code port} (0 picks a free one) of every interface. */
     public PrometheusMetrics serve(int port) {
+        return serve("", port);
+    }
+
+    /** Serves {@code /metrics} on {@code port} of the address {@code host} (blank: every interface). */
+    public PrometheusMetrics serve(String host, int port) {
         try {
-            server = HTTPServer.builder().port(port).registry(registry).buildAndStart();
+            HTTPServer.Builder builder = HTTPServer.builder().port(port).registry(registry);
+            if (host != null && !host.isBlank()) {
+                builder.hostname(host);
+            }
+            server = builder.buildAndStart();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot serve metrics on port " + port, e);
+            throw new UncheckedIOException("cannot serve metrics on " + (host == null || host.isBlank() ? "port " : host + ":") + port, e);
         }
         return this;
     }

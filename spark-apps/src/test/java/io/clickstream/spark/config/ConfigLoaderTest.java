@@ -23,13 +23,15 @@ class ConfigLoaderTest {
                 """);
 
         PipelineConfig c = ConfigLoader.load(file, Map.of("CLICKSTREAM_KAFKA_BOOTSTRAP_SERVERS", "broker-b:9093",
-                "CLICKSTREAM_METRICS_PORT", "0"));
+                "CLICKSTREAM_METRICS_PORT", "0", "CLICKSTREAM_METRICS_HOST", "127.0.0.1"));
 
         assertThat(c.kafkaBootstrapServers()).isEqualTo("broker-b:9093");
         assertThat(c.warehouseRoot()).isEqualTo("s3a://lake/warehouse");
         assertThat(c.tablePath("silver", "events")).isEqualTo("s3a://lake/warehouse/silver/events");
         assertThat(c.sessionGap()).isEqualTo(Duration.ofMinutes(20));
         assertThat(c.metricsPort()).isZero();
+        assertThat(c.metricsHost()).isEqualTo("127.0.0.1");
+        assertThat(ConfigLoader.load(null, Map.of()).metricsHost()).as("every interface by default").isEmpty();
         assertThat(c.eventsTopic()).isEqualTo("clickstream.events");
         assertThat(c.pageWindow()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.maxOffsetsPerTrigger()).isEqualTo(200_000);
