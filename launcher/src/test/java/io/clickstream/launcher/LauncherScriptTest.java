@@ -91,6 +91,55 @@ class LauncherScriptTest {
         assertThat(builds()).as("the stamp moved past the sources").isEqualTo(1);
     }
 
+    /** Ctrl-C during a build leaves outputs that look complete (a module's lib folder half copied, say). */
+    @Test
+    void aBuildThatDidNotFinishIsRunAgain() throws Exception {
+        buildOutput();
+        Files.createFile(stamp);
+        Files.createDirectories(home.resolve("target"));
+        Files.createFile(home.resolve("target/.clickstream-building"));
+
+        assertThat(run("status")).contains("the last build did not finish: building");
+        assertThat(builds()).isEqualTo(1);
+        assertThat(run()).doesNotContain("building");
+        assertThat(builds()).isEqualTo(1);
+    }
+
+    /** The first build shows which module it is at (it takes minutes); a failed one shows its end and stops. */
+    @Test
+    void aBuildShowsItsModulesAndAFailedOneItsEnd() throws Exception {
+        String progress = """
+                echo "[INFO] Scanning for projects..."
+                echo "[INFO] Building Clickstream :: event contract 0.1.0 [1/2]"
+                echo "[INFO] Downloading from central: https://repo.maven.apache.org/..."
+                echo "[INFO] Building Clickstream :: launcher 0.1.0 [2/2]"
+                """;
+        mvnw(progress + """
+                echo "[ERROR] COMPILATION ERROR : Main.java:[1,1] class, interface, enum, or record expected"
+                exit 1
+                """);
+        String failed = run();
+        assertThat(failed).contains("COMPILATION ERROR").contains("the build failed");
+        assertThat(failed.indexOf("COMPILATION ERROR")).isLessThan(failed.indexOf("the build failed"));
+        assertThat(home.resolve("target/clickstream-build.log")).content().contains("Downloading from central");
+        assertThat(stamp).doesNotExist();
+
+        mvnw(progress + """
+                mkdir -p ingest-gateway/target/quarkus-app spark-apps/target/lib launcher/target/lib
+                touch ingest-gateway/target/quarkus-app/quarkus-run.jar
+                """);
+        assertThat(run()).contains("building")
+                .contains("Building Clickstream :: event contract", "Building Clickstream :: launcher")
+                .doesNotContain("Scanning for projects").doesNotContain("Downloading");
+        assertThat(stamp).exists();
+        assertThat(home.resolve("target/.clickstream-building")).doesNotExist();
+    }
+
+    /** Replaces the recording mvnw's body after its first line. */
+    private void mvnw(String body) throws IOException {
+        Files.writeString(home.resolve("mvnw"), "#!/usr/bin/env bash\ncd \"$(dirname \"$0\")\"\necho \"$*\" >> mvnw.calls\n" + body);
+    }
+
     /** A java that cannot even tell its version (macOS's stub without a JDK, a broken JAVA_HOME) is passed over. */
     @Test
     void aJavaThatFailsIsPassedOverForTheNextOne() throws Exception {
