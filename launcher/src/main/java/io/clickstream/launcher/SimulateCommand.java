@@ -8,7 +8,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true, description = "Send realistic visitor journeys to the gateway and write the ground truth "
@@ -50,6 +56,11 @@ class SimulateCommand implements Callable<Integer> {
         // the stack running from this data folder, whatever port it was started on; else the port given here
         String url = gateway != null ? gateway : StackState.read(s.stateFile()).filter(StackState::anyAlive)
                 .map(StackState::gatewayUrl).orElse(s.gatewayUrl());
+        if (!reachable(url)) {
+            System.err.println("clickstream: no gateway answers at " + url + (gateway != null ? ""
+                    : ": start the stack first (./clickstream up), or name a gateway with --gateway"));
+            return 1;
+        }
         GroundTruth truth = new TrafficSimulator(new TrafficSimulator.Settings(url, writeKey, siteId, rate, duration, seed, duplicates),
                 System.out).run();
         Path file = truthFile != null ? truthFile : s.dataDir().resolve("simulations").resolve("truth-" + seed + ".json");
@@ -60,5 +71,20 @@ class SimulateCommand implements Callable<Integer> {
         System.out.printf("expected: %d silver events, %d sessions, %d orders, revenue %s; ground truth in %s%n",
                 truth.silverEvents(), truth.sessions(), truth.orders(), truth.revenue(), file);
         return 0;
+    }
+
+    /** Whether anything answers HTTP at {@code url}: without it every batch would be retried and reported undelivered. */
+    private static boolean reachable(String url) {
+        try {
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(
+                    HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return true;
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }

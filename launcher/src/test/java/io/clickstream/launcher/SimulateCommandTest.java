@@ -51,4 +51,28 @@ class SimulateCommandTest {
             gateway.stop(0);
         }
     }
+
+    @Test
+    void saysSoOnceWhenNoStackIsRunning() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stderr = System.err;
+        System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = new CommandLine(new ClickstreamCli()).execute("simulate", "--data-dir", dir.resolve("data").toString(),
+                    "--port", Integer.toString(closed), "--rate", "20", "--duration", "1");
+        } finally {
+            System.setErr(stderr);
+        }
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8).strip())
+                .isEqualTo("clickstream: no gateway answers at http://127.0.0.1:" + closed
+                        + ": start the stack first (./clickstream up), or name a gateway with --gateway");
+        assertThat(dir.resolve("data/simulations")).doesNotExist();
+    }
 }
