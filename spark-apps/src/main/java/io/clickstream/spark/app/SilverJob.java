@@ -26,8 +26,8 @@ public final class SilverJob {
     /** Once the bronze job has created {@code bronze.events}: this job only reads it. */
     static List<StreamingQuery> start(SparkSession spark, PipelineConfig config, PipelineMetrics metrics,
                                       BooleanSupplier stopRequested) throws TimeoutException, InterruptedException {
-        if (!DeltaTables.awaitCreated(spark, "bronze.events", BronzeTable.path(config), "the bronze job (BronzeJob)",
-                stopRequested)) {
+        if (!DeltaTables.awaitCreated(spark, BronzeTable.LAYER + "." + BronzeTable.EVENTS, BronzeTable.path(config),
+                "the bronze job (BronzeJob)", stopRequested)) {
             return List.of();
         }
         return List.of(SilverStream.start(spark, config, metrics));

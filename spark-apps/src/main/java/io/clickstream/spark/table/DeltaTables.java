@@ -112,7 +112,7 @@ public final class DeltaTables {
         String wanted = qualified(spark, location);
         long start = System.nanoTime();
         long nextWarning = start + AWAIT_WARN_EVERY_NS;
-        LOG.info("Waiting for {} at {}, which {} creates", name, wanted, creator);
+        boolean waiting = false;
         while (true) {
             // A DeltaLog cached while the log directory had no commit yet (a creation in progress, or one its driver
             // did not finish) would answer "no table" for good: each look reads the log afresh.
@@ -123,7 +123,10 @@ public final class DeltaTables {
             if (stopRequested.getAsBoolean()) {
                 return false;
             }
-            if (System.nanoTime() >= nextWarning) {
+            if (!waiting) {
+                LOG.info("Waiting for {} at {}, which {} creates", name, wanted, creator);
+                waiting = true;
+            } else if (System.nanoTime() >= nextWarning) {
                 LOG.warn("Still waiting for {} at {} after {} s: is {} running, with the same warehouse.root?", name,
                         wanted, (System.nanoTime() - start) / 1_000_000_000L, creator);
                 nextWarning += AWAIT_WARN_EVERY_NS;
