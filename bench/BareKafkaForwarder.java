@@ -22,8 +22,13 @@ public class BareKafkaForwarder {
 
     public static void main(String[] args) {
         int port = Integer.parseInt(args[0]);
+        // The gateway's producer settings; linger and in-flight requests follow the gateway's own system properties,
+        // so that GATEWAY_JAVA_OPTS of the bench script tries a setting on both.
         Map<String, Object> config = Map.of("bootstrap.servers", args[1], "acks", "all", "enable.idempotence", "true",
-                "compression.type", "snappy", "linger.ms", "1", "batch.size", "131072");
+                "compression.type", "snappy", "batch.size", "131072",
+                "linger.ms", System.getProperty("mp.messaging.outgoing.events.linger.ms", "1"),
+                "max.in.flight.requests.per.connection",
+                System.getProperty("mp.messaging.outgoing.events.max.in.flight.requests.per.connection", "5"));
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
         String topic = args[2];
         Buffer accepted = Buffer.buffer("{\"accepted\":1,\"rejected\":0,\"errors\":[]}");
