@@ -1,7 +1,7 @@
 /*! clickstream.js: first-party tracker for a Clickstream gateway. No dependencies. */
 (function (w, d) {
   'use strict';
-  const VERSION = '1.0.2';
+  const VERSION = '1.0.3';
   const stub = w.clickstream;
   if (stub && stub.loaded) return;
   // Bounds: offline queue, batch bytes (browsers cap beacons and keepalive at 64 KB), the gateway's 32 KB per event,
@@ -148,9 +148,11 @@
     schedule(q.length >= cfg.batchSize ? 0 : cfg.flushInterval);
   }
 
+  // sku, or Segment's product_id, or id: the names shops already use for it.
   function product(p) {
-    if (!p || (p.sku == null && p.id == null)) return null;
-    return { sku: cut(p.sku != null ? p.sku : p.id, 128), name: cut(p.name, 256), category: cut(p.category, 256),
+    const sku = p && [p.sku, p.product_id, p.id].find(v => v != null);
+    if (sku == null) return null;
+    return { sku: cut(sku, 128), name: cut(p.name, 256), category: cut(p.category, 256),
       price: num(p.price), quantity: num(p.quantity) === undefined ? undefined : Math.round(p.quantity) };
   }
   function commerce(products, o) {
@@ -160,6 +162,8 @@
     if (products) c.products = [].concat(products).map(product).filter(Boolean).slice(0, 100);
     return c;
   }
+  // A cart line: the quantity passed, else the product's own, else 1.
+  const line = (p, qty) => Object.assign({}, p, { quantity: qty != null ? qty : p && p.quantity != null ? p.quantity : 1 });
   // Property values stay scalar or shallow (the contract); deeper values travel as JSON text.
   const deep = (v, n) => v !== null && typeof v === 'object' && (n > 2 || Object.keys(v).some(k => deep(v[k], n + 1)));
   function props(p) {
@@ -248,13 +252,13 @@
     },
     flush: () => flush(),
     productView: (p, properties) => track('product_view', properties, commerce([p], p)),
-    addToCart: (p, qty, properties) => track('add_to_cart', properties, commerce([Object.assign({}, p, { quantity: qty || 1 })], p)),
-    removeFromCart: (p, qty, properties) => track('remove_from_cart', properties, commerce([Object.assign({}, p, { quantity: qty || 1 })], p)),
+    addToCart: (p, qty, properties) => track('add_to_cart', properties, commerce([line(p, qty)], p)),
+    removeFromCart: (p, qty, properties) => track('remove_from_cart', properties, commerce([line(p, qty)], p)),
     checkoutStart: (products, o) => track('checkout_start', o && o.properties, commerce(products, o)),
     purchase(o) {
       o = o || {};
       const c = commerce(o.products, o);
-      if (c.revenue === undefined && c.products) c.revenue = Math.round(c.products.reduce((s, p) => s + (p.price || 0) * (p.quantity || 1), 0) * 100) / 100;
+      if (c.revenue === undefined && c.products && c.products.length) c.revenue = Math.round(c.products.reduce((s, p) => s + (p.price || 0) * (p.quantity || 1), 0) * 100) / 100;
       track('purchase', o.properties, c);
     },
     anonymousId: () => aid,
@@ -273,7 +277,11 @@
   });
   w.addEventListener('popstate', changed);
   w.addEventListener('pagehide', () => { leaving = true; flush(true); });
-  w.addEventListener('pageshow', () => { leaving = false; beaconed = 0; });
+  // A page restored from the back/forward cache is shown again without loading: a page view all the same.
+  w.addEventListener('pageshow', e => {
+    leaving = false; beaconed = 0;
+    if (e.persisted && ready && state === 'on' && cfg.autoPageView) page();
+  });
   d.addEventListener('visibilitychange', () => { if (d.visibilityState === 'hidden') flush(true); else beaconed = 0; });
   w.addEventListener('online', () => { retryAt = attempt = 0; flush(); });
   // Consent is the visitor's, not the tab's: an opt-out in another of the site's tabs stops this one as well.

@@ -397,6 +397,49 @@ class TrackerBrowserTest {
     // ---------------------------------------------------------------------------------------------------------
 
     /** A port nothing listens on once the probe socket is closed: connections there are refused. */
+    @Test
+    void cartLinesKeepTheProductsQuantityAndProductsMayBeNamedAsInSegment() {
+        open("test-pages/tracker.html");
+        String visitor = anonymousId();
+        js("clickstream.addToCart({ sku: 'MUG-01', price: 12, quantity: 3 });"
+                + "clickstream.addToCart({ sku: 'MUG-01', price: 12, quantity: 3 }, 2);"
+                + "clickstream.removeFromCart({ sku: 'MUG-01', price: 12 });"
+                + "clickstream.purchase({ order_id: 'o-1', currency: 'EUR', products: [{ product_id: 'CAP-02', price: 30, quantity: 2 }] });"
+                + "clickstream.purchase({ order_id: 'o-2', products: [{ name: 'no identifier', price: 5 }] });"
+                + "clickstream.flush();");
+
+        List<JsonNode> events = firstOfEachEventId(awaitDistinctEvents(visitor, 6));
+        assertThat(events).extracting(e -> e.path("event_type").asText())
+                .containsExactly("page_view", "add_to_cart", "add_to_cart", "remove_from_cart", "purchase", "purchase");
+        assertThat(events.subList(1, 4)).extracting(e -> e.path("commerce").path("products").path(0).path("quantity").asInt())
+                .as("the product's own quantity, the one passed, the default").containsExactly(3, 2, 1);
+        JsonNode segmentNamed = events.get(4).path("commerce");
+        assertThat(segmentNamed.path("products").path(0).path("sku").asText()).isEqualTo("CAP-02");
+        assertThat(segmentNamed.path("revenue").decimalValue()).isEqualByComparingTo("60");
+        JsonNode unnamed = events.get(5).path("commerce");
+        assertThat(unnamed.path("products")).as("a product without an identifier is left out").isEmpty();
+        assertThat(unnamed.has("revenue")).as("no revenue made up from no products").isFalse();
+    }
+
+    @Test
+    void aPageRestoredFromTheBackForwardCacheIsAPageViewAgain() {
+        open("test-pages/tracker.html");
+        String visitor = anonymousId();
+        js("window.restoredFromCache = true"); // survives only if the page itself is kept and shown again
+        waitUntil(d -> ((Number) js("return clickstream.stats().queued")).intValue() == 0);
+        driver.get(base + "demo/");
+        awaitTracker();
+        driver.navigate().back();
+        awaitTracker();
+        assertThat(js("return window.restoredFromCache === true")).as("the browser restored the page from its cache").isEqualTo(true);
+        js("clickstream.flush()");
+
+        List<JsonNode> views = firstOfEachEventId(awaitDistinctEvents(visitor, 3));
+        assertThat(views).extracting(e -> e.path("event_type").asText()).containsExactly("page_view", "page_view", "page_view");
+        assertThat(views).extracting(e -> e.path("page").path("path").asText())
+                .containsExactly("/test-pages/tracker.html", "/demo/", "/test-pages/tracker.html");
+    }
+
     private static int closedPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
