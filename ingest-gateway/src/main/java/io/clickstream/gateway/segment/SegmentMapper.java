@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clickstream.contract.EventType;
+import io.clickstream.gateway.ingest.SchemaLimits;
 import io.clickstream.gateway.ingest.UserAgents;
 
 import java.math.BigDecimal;
@@ -23,18 +24,34 @@ import java.util.regex.Pattern;
  * types; other names become snake_case custom types. The result still goes through the contract's validation.
  */
 public final class SegmentMapper {
-    /** Segment's e-commerce v2 spec names for our standard types. */
-    static final Map<String, EventType> ECOMMERCE = Map.of(
-            "product viewed", EventType.PRODUCT_VIEW,
-            "product clicked", EventType.CLICK,
-            "product added", EventType.ADD_TO_CART,
-            "product removed", EventType.REMOVE_FROM_CART,
-            "checkout started", EventType.CHECKOUT_START,
-            "order completed", EventType.PURCHASE);
+    /** Segment's e-commerce v2 spec names for our standard types, and the v1 names older integrations still send. */
+    static final Map<String, EventType> ECOMMERCE = Map.ofEntries(
+            Map.entry("product viewed", EventType.PRODUCT_VIEW),
+            Map.entry("product clicked", EventType.CLICK),
+            Map.entry("product added", EventType.ADD_TO_CART),
+            Map.entry("product removed", EventType.REMOVE_FROM_CART),
+            Map.entry("checkout started", EventType.CHECKOUT_START),
+            Map.entry("order completed", EventType.PURCHASE),
+            Map.entry("viewed product", EventType.PRODUCT_VIEW),
+            Map.entry("added product", EventType.ADD_TO_CART),
+            Map.entry("removed product", EventType.REMOVE_FROM_CART),
+            Map.entry("completed order", EventType.PURCHASE));
     private static final Pattern UUID_PATTERN = Pattern.compile(
             "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
     private static final Set<String> PRODUCT_FIELDS = Set.of("product_id", "sku", "name", "category", "price", "quantity");
     private static final Set<String> PAGE_FIELDS = Set.of("url", "path", "title", "referrer");
+    private static final Pattern CURRENCY = Pattern.compile("^[A-Za-z]{3}$");
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("^[0-9]{1,9}$");
+    // Text longer than the contract allows is cut to fit (SchemaLimits); ids are not.
+    private static final Map<String, Integer> PAGE_LIMITS = Map.of(
+            "url", limit("page/properties/url"), "path", limit("page/properties/path"),
+            "title", limit("page/properties/title"), "referrer", limit("page/properties/referrer"));
+    private static final int PRODUCT_NAME_LIMIT = limit("commerce/properties/products/items/properties/name");
+    private static final int PRODUCT_CATEGORY_LIMIT = limit("commerce/properties/products/items/properties/category");
+    private static final int LOCALE_LIMIT = limit("context/properties/locale");
+    private static final int TIMEZONE_LIMIT = limit("context/properties/timezone");
+    private static final int LIBRARY_NAME_LIMIT = limit("context/properties/library/properties/name");
+    private static final int LIBRARY_VERSION_LIMIT = limit("context/properties/library/properties/version");
     private static final int MAX_PROPERTIES = 50;
 
     private final JsonNodeFactory nodes = JsonNodeFactory.instance;
@@ -61,7 +78,8 @@ public final class SegmentMapper {
         }
         call = call.toLowerCase(Locale.ROOT);
         ObjectNode out = nodes.objectNode();
-        out.put("event_id", eventId(siteId, text(msg, "messageId")));
+        // Without a messageId the validator names the event by its content, as for /v1/events: a retry keeps its id.
+        putIfPresent(out, "event_id", eventId(siteId, text(msg, "messageId")));
         out.put("event_type", eventType(call, msg));
         out.put("site_id", siteId);
         // RudderStack's browser SDK sends "userId": "" for a visitor it has not identified: no user id.
@@ -133,7 +151,7 @@ public final class SegmentMapper {
     /** A messageId that is not a UUID becomes a name-based UUID, the same on every retry, so dedup still works. */
     static String eventId(String siteId, String messageId) {
         if (messageId == null) {
-            return UUID.randomUUID().toString();
+            return null;
         }
         if (UUID_PATTERN.matcher(messageId).matches()) {
             return messageId.toLowerCase(Locale.ROOT);
@@ -175,7 +193,7 @@ public final class SegmentMapper {
             if (v == null) {
                 v = text(contextPage, f);
             }
-            putIfPresent(page, f, v);
+            putIfPresent(page, f, SchemaLimits.cut(v, PAGE_LIMITS.get(f)));
         }
         return page;
     }
@@ -186,8 +204,8 @@ public final class SegmentMapper {
             return ctx;
         }
         putIfPresent(ctx, "user_agent", UserAgents.bounded(text(context, "userAgent")));
-        putIfPresent(ctx, "locale", text(context, "locale"));
-        putIfPresent(ctx, "timezone", text(context, "timezone"));
+        putIfPresent(ctx, "locale", SchemaLimits.cut(text(context, "locale"), LOCALE_LIMIT));
+        putIfPresent(ctx, "timezone", SchemaLimits.cut(text(context, "timezone"), TIMEZONE_LIMIT));
         JsonNode screen = context.path("screen");
         if (screen.isObject() && (screen.path("width").canConvertToInt() || screen.path("height").canConvertToInt())) {
             ObjectNode s = ctx.putObject("screen");
@@ -201,8 +219,8 @@ public final class SegmentMapper {
         JsonNode library = context.path("library");
         if (library.isObject()) {
             ObjectNode l = ctx.putObject("library");
-            putIfPresent(l, "name", text(library, "name"));
-            putIfPresent(l, "version", text(library, "version"));
+            putIfPresent(l, "name", SchemaLimits.cut(text(library, "name"), LIBRARY_NAME_LIMIT));
+            putIfPresent(l, "version", SchemaLimits.cut(text(library, "version"), LIBRARY_VERSION_LIMIT));
         }
         return ctx;
     }
@@ -232,8 +250,11 @@ public final class SegmentMapper {
             commerce.put("revenue", revenue);
             mapped.add(revenueField);
         }
-        if (text(properties, "currency") != null) {
-            commerce.put("currency", text(properties, "currency"));
+        // "usd" is USD; anything else that is no currency code ("", "US$") stays in properties instead of failing the
+        // whole order.
+        String currency = text(properties, "currency");
+        if (currency != null && CURRENCY.matcher(currency.trim()).matches()) {
+            commerce.put("currency", currency.trim().toUpperCase(Locale.ROOT));
             mapped.add("currency");
         }
         return commerce;
@@ -263,11 +284,11 @@ public final class SegmentMapper {
 
     private ObjectNode product(JsonNode p) {
         ObjectNode out = nodes.objectNode();
-        // Segment makes both ids optional; a product named only by its name is still a product line of the order
-        // (without an id at all, the contract refuses it, with a reason).
-        putIfPresent(out, "sku", firstText(p, "sku", "product_id", "name"));
-        putIfPresent(out, "name", text(p, "name"));
-        putIfPresent(out, "category", text(p, "category"));
+        // Segment makes both ids optional; e-commerce v1 and GA-style products carry an id; a product named only by
+        // its name is still a product line of the order (without any, the contract refuses it, with a reason).
+        putIfPresent(out, "sku", firstText(p, "sku", "product_id", "id", "name"));
+        putIfPresent(out, "name", SchemaLimits.cut(text(p, "name"), PRODUCT_NAME_LIMIT));
+        putIfPresent(out, "category", SchemaLimits.cut(text(p, "category"), PRODUCT_CATEGORY_LIMIT));
         BigDecimal price = amount(p.get("price"));
         if (price != null) {
             out.put("price", price);
@@ -275,6 +296,8 @@ public final class SegmentMapper {
         JsonNode quantity = p.path("quantity");
         if (quantity.isNumber() && quantity.canConvertToExactIntegral() && quantity.canConvertToInt()) {
             out.put("quantity", quantity.asInt()); // 2.0 too: an integer to JavaScript, where it came from
+        } else if (quantity.isTextual() && WHOLE_NUMBER.matcher(quantity.asText().trim()).matches()) {
+            out.put("quantity", Integer.parseInt(quantity.asText().trim())); // "2", as some SDKs send numbers
         }
         return out;
     }
@@ -309,6 +332,10 @@ public final class SegmentMapper {
             rest.set(key, f.getValue());
         }
         return rest;
+    }
+
+    private static int limit(String field) {
+        return SchemaLimits.maxLength("/properties/" + field);
     }
 
     private static String firstText(JsonNode node, String... fields) {

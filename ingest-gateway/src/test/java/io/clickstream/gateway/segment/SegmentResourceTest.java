@@ -213,6 +213,46 @@ class SegmentResourceTest {
     }
 
     @Test
+    void overLongTextIsCutToFitAndOlderShapesOfAnOrderAreUnderstood() {
+        String anon = "seg-" + UUID.randomUUID();
+        String now = Instant.now().toString();
+        String url = "https://shop.example/search?q=" + "x".repeat(3_000);
+        String batch = """
+                {"writeKey":"demo-write-key","sentAt":"%2$s","batch":[
+                  {"type":"page","messageId":"p-1","anonymousId":"%1$s","timestamp":"%2$s",
+                   "properties":{"url":"%3$s","title":"%4$s"},"context":{"library":{"name":"analytics.js","version":"%5$s"}}},
+                  {"type":"track","event":"Completed Order","messageId":"o-1","anonymousId":"%1$s","timestamp":"%2$s",
+                   "properties":{"order_id":"o-1","revenue":"30","currency":"eur",
+                     "products":[{"id":"P-1","name":"%6$s","price":10,"quantity":"3"}]}},
+                  {"type":"track","event":"Added Product","anonymousId":"%1$s","timestamp":"%2$s",
+                   "properties":{"sku":"P-2","currency":"","quantity":1}}
+                ]}""".formatted(anon, now, url, "T".repeat(600), "1." + "0".repeat(40), "N".repeat(300));
+        for (int attempt = 0; attempt < 2; attempt++) { // the last call has no messageId: its retry keeps its id
+            given().contentType(ContentType.JSON).body(batch).when().post("/v1/batch")
+                    .then().statusCode(200).body("accepted", equalTo(3)).body("rejected", equalTo(0));
+        }
+
+        List<JsonNode> events = TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 6, WAIT)
+                .stream().map(TopicReader.Record::value).toList();
+        assertThat(events).extracting(e -> e.get("event_type").asText())
+                .containsExactly("page_view", "purchase", "add_to_cart", "page_view", "purchase", "add_to_cart");
+        JsonNode page = events.get(0);
+        assertThat(page.at("/page/url").asText()).hasSize(2_048).startsWith("https://shop.example/search?q=xxx");
+        assertThat(page.at("/page/title").asText()).hasSize(512);
+        assertThat(page.at("/context/library/version").asText()).hasSize(32);
+        JsonNode order = events.get(1).get("commerce");
+        assertThat(order.at("/products/0/sku").asText()).isEqualTo("P-1");
+        assertThat(order.at("/products/0/name").asText()).hasSize(256);
+        assertThat(order.at("/products/0/quantity").asInt()).isEqualTo(3);
+        assertThat(order.get("currency").asText()).isEqualTo("EUR");
+        assertThat(order.get("revenue").decimalValue()).isEqualByComparingTo("30");
+        JsonNode added = events.get(2);
+        assertThat(added.has("commerce") && added.get("commerce").has("currency")).isFalse();
+        assertThat(added.at("/properties/currency").asText()).isEmpty();
+        assertThat(added.get("event_id").asText()).isEqualTo(events.get(5).get("event_id").asText());
+    }
+
+    @Test
     void aBatchFarOverTheLimitIs413WithAReason() {
         String huge = "{\"batch\":[{\"type\":\"track\",\"event\":\"" + "x".repeat(1_200_000) + "\"}]}";
         given().contentType(ContentType.JSON).auth().preemptive().basic("demo-write-key", "").body(huge)
