@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -83,6 +84,30 @@ class GoldFiguresTest {
             figures.refresh();
             assertThat(MetricsScrape.of(metrics)).contains("clickstream_business_value{figure=\"page_views_last_minute\"} 0.0")
                     .doesNotContain("clickstream_top_page_views{");
+        }
+    }
+
+    /** A phone whose clock runs 8 minutes fast makes a window in the future: the figures stay on the minute just past. */
+    @Test
+    void windowsAheadOfTheClockAreNotTheNewest(@TempDir Path dir) throws Exception {
+        PipelineConfig config = SparkTestSession.config(dir);
+        GoldTables.ensure(spark, config);
+        Clock now = Clock.fixed(java.time.Instant.parse("2026-11-20T12:01:30Z"), java.time.ZoneOffset.UTC);
+        try (PrometheusMetrics metrics = new PrometheusMetrics().serve(0);
+             GoldFigures figures = new GoldFigures(spark, config, metrics, now)) {
+            appendPageViews(GoldTables.path(config, "page_metrics_1m"),
+                    "('shop', '2026-11-20 12:00:00', '/a', 5), ('shop', '2026-11-20 12:01:00', '/b', 1),"
+                            + " ('shop', '2026-11-20 12:09:00', '/fast-clock', 1)");
+            // the next UTC day's row: an event sent just before midnight by that phone
+            spark.read().format("delta").load(GoldTables.path(config, "daily_active_users")).limit(0).unionByName(spark.sql("""
+                    SELECT 'shop' AS site_id, CAST(d AS DATE) AS event_date, CAST(v AS BIGINT) AS active_visitors,
+                           0L AS identified_users, CAST(v AS BIGINT) AS human_visitors, CAST(v AS BIGINT) AS events
+                    FROM VALUES ('2026-11-20', 40), ('2026-11-21', 1) AS t(d, v)"""), true)
+                    .write().format("delta").mode("append").save(GoldTables.path(config, "daily_active_users"));
+            figures.refresh();
+            assertThat(MetricsScrape.of(metrics)).contains("clickstream_business_value{figure=\"page_views_last_minute\"} 5.0")
+                    .contains("clickstream_top_page_views{page=\"/a\",rank=\"1\"} 5.0")
+                    .contains("clickstream_business_value{figure=\"active_visitors_today\"} 40.0");
         }
     }
 
