@@ -6,9 +6,11 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
+import static org.apache.spark.sql.functions.aggregate;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.exists;
 import static org.apache.spark.sql.functions.hour;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
@@ -87,13 +89,28 @@ public final class SilverTransform {
                         col("context.screen.width").as("screen_width"), col("context.screen.height").as("screen_height"),
                         col("context.ip").as("ip"), col("context.library.name").as("library_name"),
                         col("context.library.version").as("library_version"),
-                        col("commerce.order_id").as("order_id"), col("commerce.revenue").as("revenue"),
+                        col("commerce.order_id").as("order_id"), revenue().as("revenue"),
                         upper(col("commerce.currency")).as("currency"), col("commerce.products").as("products"),
                         col("properties"), col("is_late"),
                         to_date(col("event_ts")).as("event_date"), hour(col("event_ts")).as("event_hour"),
                         col("topic").as("kafka_topic"), col("partition").as("kafka_partition"),
                         col("offset").as("kafka_offset"), col("ingest_time").as("bronze_ingest_time"),
                         PlanConstants.now().as("silver_time"));
+    }
+
+    /**
+     * An event's revenue: the one sent, else, for a purchase sent without one, what its product lines add up to, as
+     * {@code gold.revenue_5m} counts them (price × quantity, a missing quantity being 1). Sessions and lifetime
+     * value then count the orders that revenue_5m counts.
+     */
+    static Column revenue() {
+        Column products = col("commerce.products");
+        Column lines = aggregate(products, lit(java.math.BigDecimal.ZERO).cast("decimal(18,2)"),
+                (sum, p) -> sum.plus(coalesce(p.getField("price")
+                        .multiply(coalesce(p.getField("quantity"), lit(1L)).cast("decimal(18,0)")), lit(0)))
+                        .cast("decimal(18,2)"));
+        return coalesce(col("commerce.revenue"),
+                when(col("event_type").equalTo("purchase").and(exists(products, p -> p.getField("price").isNotNull())), lines));
     }
 
     /** Rows that broke a rule → {@code silver.quarantine}, with the rule names and the raw value. */

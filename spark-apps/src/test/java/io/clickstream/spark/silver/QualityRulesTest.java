@@ -112,6 +112,25 @@ class QualityRulesTest {
     }
 
     @Test
+    void aPurchaseSentWithoutRevenueIsWorthWhatItsLinesAddUpTo() {
+        KafkaRows rows = new KafkaRows()
+                .add("anon-1", EventJson.event("00000000-0000-0000-0000-000000000001", "purchase", "anon-1", T)
+                        .product("sku-1", "shoes", "10.50", 2).product("sku-2", "socks", "3.00", 1)
+                        .order("o-1", null, "EUR").json(), T)
+                .add("anon-2", EventJson.event("00000000-0000-0000-0000-000000000002", "purchase", "anon-2", T)
+                        .product("sku-1", "shoes", "10.50", 2).order("o-2", "19.99", "EUR").json(), T)
+                .add("anon-3", EventJson.event("00000000-0000-0000-0000-000000000003", "add_to_cart", "anon-3", T)
+                        .product("sku-1", "shoes", "10.50", 2).json(), T);
+
+        Map<String, java.math.BigDecimal> revenue = new TreeMap<>();
+        SilverTransform.enrich(SilverTransform.check(rows.toBronze(spark), config)).collectAsList()
+                .forEach(r -> revenue.put(r.getAs("anonymous_id"), r.getAs("revenue")));
+        assertThat(revenue.get("anon-1")).as("the lines: 2 × 10.50 + 3.00").isEqualByComparingTo("24.00");
+        assertThat(revenue.get("anon-2")).as("the revenue sent, not the lines").isEqualByComparingTo("19.99");
+        assertThat(revenue).containsEntry("anon-3", null); // no order: a cart's lines are no revenue
+    }
+
+    @Test
     void enrichmentAndProductLines() {
         KafkaRows rows = new KafkaRows().add("anon-1", EventJson.event("00000000-0000-0000-0000-000000000001", "purchase",
                         "anon-1", T)
