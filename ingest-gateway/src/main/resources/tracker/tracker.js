@@ -22,10 +22,13 @@
   const set = (k, v) => { try { localStorage.setItem('cs:' + k, v); delete mem[k]; } catch (e) { mem[k] = v; } };
   const del = k => { delete mem[k]; try { localStorage.removeItem('cs:' + k); } catch (e) { /* memory only */ } };
   const json = s => { try { return JSON.parse(s); } catch (e) { return null; } };
-  const cookie = (v, days) => {
-    if (v === undefined) { const m = d.cookie.match(/(?:^|; )cs_aid=([^;]*)/); return m ? decodeURIComponent(m[1]) : null; }
-    d.cookie = 'cs_aid=' + encodeURIComponent(v) + '; path=/; max-age=' + days * 864e2 + '; SameSite=Lax' + (location.protocol === 'https:' ? '; Secure' : '');
+  const cookie = (name, v, days) => {
+    if (v === undefined) { const m = d.cookie.match(new RegExp('(?:^|; )' + name + '=([^;]*)')); return m ? decodeURIComponent(m[1]) : null; }
+    d.cookie = name + '=' + encodeURIComponent(v) + '; path=/; max-age=' + days * 864e2 + '; SameSite=Lax' + (location.protocol === 'https:' ? '; Secure' : '');
   };
+  // The visitor's choice is kept in a cookie too: where localStorage is blocked (WebViews without DOM storage), an
+  // opt-out held only in the page's memory would be forgotten on the next page.
+  const consent = v => { set('consent', v); cookie('cs_consent', v, 365); };
   const warn = (k, m) => { if (!warned[k]) { warned[k] = 1; console.warn('clickstream: ' + m); } };
   const bytes = s => new Blob([s]).size;
   const cut = (s, n) => s == null ? undefined : String(s).slice(0, n);
@@ -35,10 +38,10 @@
     : 'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'.replace(/[xy]/g, c => (c === 'x' ? rnd() : rnd() & 3 | 8).toString(16));
 
   function anonId() {
-    let id = get('aid') || cookie();
+    let id = get('aid') || cookie('cs_aid');
     if (!id || id.length > 128) id = uuid();
     if (get('aid') !== id) set('aid', id);
-    if (cookie() !== id) cookie(id, 365);
+    if (cookie('cs_aid') !== id) cookie('cs_aid', id, 365);
     return id;
   }
 
@@ -183,15 +186,17 @@
     enqueue({
       event_id: uuid(), event_type: type, site_id: cfg.siteId, anonymous_id: aid, user_id: uid || undefined,
       session_id: session(), occurred_at: new Date().toISOString(),
-      page: { url: cut(location.href, 2048), path: cut(location.pathname, 1024), title: cut(d.title, 512), referrer: cut(ref, 2048) || undefined },
+      page: { url: cut(location.href, 2048), path: cut(location.pathname + route(), 1024), title: cut(d.title, 512), referrer: cut(ref, 2048) || undefined },
       context: { locale: cut(navigator.language, 35), timezone: cut(tz, 64), screen: { width: screen.width, height: screen.height },
         library: { name: 'clickstream.js', version: VERSION } },
       commerce: com, properties: props(properties)
     });
   }
 
-  // One page view per URL: SPA routers often call replaceState for the URL they are already on. Fragments are in-page.
-  const here = () => location.href.split('#')[0];
+  // One page view per URL: SPA routers often call replaceState for the URL they are already on. A fragment is in-page,
+  // but for hash routers (#/cart, #!/cart), which keep the page there: then it is part of the page and its path.
+  const route = () => /^#!?\//.test(location.hash) ? location.hash : '';
+  const here = () => location.href.split('#')[0] + route();
   function page(properties) {
     if (lastUrl !== null && lastUrl !== here()) ref = lastUrl;
     lastUrl = here();
@@ -211,7 +216,7 @@
     q = []; flying = []; aid = uid = null;
     try { Object.keys(localStorage).forEach(k => { if (k.indexOf('cs:') === 0 && k !== 'cs:consent') localStorage.removeItem(k); }); } catch (e) { /* memory only */ }
     Object.keys(mem).forEach(k => { if (k !== 'consent') delete mem[k]; });
-    cookie('', 0);
+    cookie('cs_aid', '', 0);
   }
 
   const api = {
@@ -224,7 +229,7 @@
       cfg = { writeKey: o.writeKey, siteId: o.siteId, consent: o.consent, autoPageView: o.autoPageView !== false,
         host: String(o.host || (me && me.src ? new URL(me.src, location.href).origin : location.origin)).replace(/\/+$/, ''),
         flushInterval: +o.flushInterval || 1000, batchSize: +o.batchSize || 50 };
-      const c = get('consent');
+      const c = get('consent') || cookie('cs_consent');
       state = c === 'denied' ? 'out' : c === 'granted' || cfg.consent !== 'pending' ? 'on' : 'pending';
       if (state === 'on') start();
       const calls = pre.splice(0);
@@ -240,12 +245,12 @@
       if (state === 'on') { if (uid) set('uid', uid); else del('uid'); }
     },
     reset() {
-      uid = null; ['uid', 'aid', 'session'].forEach(del); cookie('', 0);
+      uid = null; ['uid', 'aid', 'session'].forEach(del); cookie('cs_aid', '', 0);
       if (state === 'on') aid = anonId();
     },
-    optOut() { state = 'out'; clear(); set('consent', 'denied'); },
+    optOut() { state = 'out'; clear(); consent('denied'); },
     optIn() {
-      set('consent', 'granted');
+      consent('granted');
       if (state === 'on') return;
       state = 'on'; start();
       if (ready && cfg.autoPageView) page();
@@ -276,6 +281,7 @@
     history[m] = function () { const r = orig.apply(this, arguments); changed(); return r; };
   });
   w.addEventListener('popstate', changed);
+  w.addEventListener('hashchange', changed);
   w.addEventListener('pagehide', () => { leaving = true; flush(true); });
   // A page restored from the back/forward cache is shown again without loading: a page view all the same.
   w.addEventListener('pageshow', e => {

@@ -365,6 +365,30 @@ class TrackerBrowserTest {
     }
 
     @Test
+    void anOptOutIsRememberedWhereLocalStorageIsBlocked() {
+        try (FlakyGateway gateway = new FlakyGateway()) {
+            String page = "test-pages/tracker.html?blockStorage=1&host=" + encode(gateway.url());
+            open(page);
+            assertThat(js("return clickstream.anonymousId()")).asString().matches(UUID);
+            js("clickstream.flush()");
+            waitUntil(d -> gateway.attempts.size() == 1);
+
+            js("clickstream.optOut()");
+            open(page); // the next page: its memory is new, and storage is still blocked
+            click("cta");
+            js("clickstream.track('after_opt_out'); clickstream.flush()");
+            assertThat(js("return clickstream.anonymousId()")).as("tracking stays off").isNull();
+            assertThat(js("return document.cookie")).asString().contains("cs_consent=denied").doesNotContain("cs_aid");
+
+            js("clickstream.optIn()"); // tracks this page at once
+            assertThat(js("return clickstream.anonymousId()")).asString().matches(UUID);
+            js("clickstream.flush()");
+            waitUntil(d -> gateway.attempts.size() == 2);
+            assertThat(gateway.attempts).flatExtracting(Attempt::types).containsExactly("page_view", "page_view");
+        }
+    }
+
+    @Test
     void anOptOutInOneTabStopsTheSitesOtherTabs() {
         try (FlakyGateway gateway = new FlakyGateway()) {
             String page = "test-pages/tracker.html?host=" + encode(gateway.url());
@@ -419,6 +443,25 @@ class TrackerBrowserTest {
         JsonNode unnamed = events.get(5).path("commerce");
         assertThat(unnamed.path("products")).as("a product without an identifier is left out").isEmpty();
         assertThat(unnamed.has("revenue")).as("no revenue made up from no products").isFalse();
+    }
+
+    @Test
+    void hashRoutesArePagesWhileAnchorsAreNot() {
+        open(HIDE_ONLY);
+        String visitor = anonymousId();
+        js("location.hash = 'section'"); // an in-page anchor
+        js("location.hash = '#/products?sort=price'"); // a hash router's page
+        waitUntil(d -> ((Number) js("return clickstream.stats().queued")).intValue() == 2);
+        js("history.pushState(null, '', '#!/cart')");
+        waitUntil(d -> ((Number) js("return clickstream.stats().queued")).intValue() == 3);
+        js("location.hash = '#!/cart'"); // the same page again
+        js("clickstream.flush()");
+
+        List<JsonNode> views = firstOfEachEventId(awaitDistinctEvents(visitor, 3));
+        assertThat(views).extracting(e -> e.path("page").path("path").asText()).containsExactly(
+                "/test-pages/tracker.html", "/test-pages/tracker.html#/products?sort=price", "/test-pages/tracker.html#!/cart");
+        assertThat(views).extracting(e -> e.path("event_type").asText()).containsOnly("page_view");
+        assertThat(views.get(2).path("page").path("referrer").asText()).endsWith("#/products?sort=price");
     }
 
     @Test
