@@ -153,7 +153,7 @@
 
   // sku, or Segment's product_id, or id: the names shops already use for it.
   function product(p) {
-    const sku = p && [p.sku, p.product_id, p.id].find(v => v != null);
+    const sku = p && [p.sku, p.product_id, p.id].find(v => v != null && v !== '');
     if (sku == null) return null;
     return { sku: cut(sku, 128), name: cut(p.name, 256), category: cut(p.category, 256),
       price: num(p.price), quantity: num(p.quantity) === undefined ? undefined : Math.round(p.quantity) };
@@ -186,7 +186,7 @@
     enqueue({
       event_id: uuid(), event_type: type, site_id: cfg.siteId, anonymous_id: aid, user_id: uid || undefined,
       session_id: session(), occurred_at: new Date().toISOString(),
-      page: { url: cut(location.href, 2048), path: cut(location.pathname + route(), 1024), title: cut(d.title, 512), referrer: cut(ref, 2048) || undefined },
+      page: { url: cut(location.href, 2048), path: cut(location.pathname + route().split('?')[0], 1024), title: cut(d.title, 512), referrer: cut(ref, 2048) || undefined },
       context: { locale: cut(navigator.language, 35), timezone: cut(tz, 64), screen: { width: screen.width, height: screen.height },
         library: { name: 'clickstream.js', version: VERSION } },
       commerce: com, properties: props(properties)
@@ -195,7 +195,9 @@
 
   // One page view per URL: SPA routers often call replaceState for the URL they are already on. A fragment is in-page,
   // but for hash routers (#/cart, #!/cart), which keep the page there: then it is part of the page and its path.
-  const route = () => /^#!?\//.test(location.hash) ? location.hash : '';
+  // "#/" alone is the router's start page, the page itself (routers rewrite "/" to "/#/" as they start); a second "#"
+  // is an anchor within the route.
+  const route = () => { const r = location.hash.split('#')[1] || ''; return /^!?\/./.test(r) ? '#' + r : ''; };
   const here = () => location.href.split('#')[0] + route();
   function page(properties) {
     if (lastUrl !== null && lastUrl !== here()) ref = lastUrl;
@@ -263,7 +265,10 @@
     purchase(o) {
       o = o || {};
       const c = commerce(o.products, o);
-      if (c.revenue === undefined && c.products && c.products.length) c.revenue = Math.round(c.products.reduce((s, p) => s + (p.price || 0) * (p.quantity || 1), 0) * 100) / 100;
+      // As silver counts it: price × quantity (a missing quantity is 1), and only if some line has a price.
+      if (c.revenue === undefined && c.products && c.products.some(p => p.price !== undefined)) {
+        c.revenue = Math.round(c.products.reduce((s, p) => s + (p.price || 0) * (p.quantity === undefined ? 1 : p.quantity), 0) * 100) / 100;
+      }
       track('purchase', o.properties, c);
     },
     anonymousId: () => aid,
@@ -286,7 +291,10 @@
   // A page restored from the back/forward cache is shown again without loading: a page view all the same.
   w.addEventListener('pageshow', e => {
     leaving = false; beaconed = 0;
-    if (e.persisted && ready && state === 'on' && cfg.autoPageView) page();
+    if (!e.persisted || !ready) return;
+    // An opt-out made on another page since: where storage is blocked, no storage event told this one.
+    if (state !== 'out' && (get('consent') || cookie('cs_consent')) === 'denied') { state = 'out'; clear(); }
+    if (state === 'on' && cfg.autoPageView) page();
   });
   d.addEventListener('visibilitychange', () => { if (d.visibilityState === 'hidden') flush(true); else beaconed = 0; });
   w.addEventListener('online', () => { retryAt = attempt = 0; flush(); });

@@ -373,8 +373,15 @@ class TrackerBrowserTest {
             js("clickstream.flush()");
             waitUntil(d -> gateway.attempts.size() == 1);
 
+            js("window.restoredFromCache = true");
+            open(page + "&second=1");
             js("clickstream.optOut()");
-            open(page); // the next page: its memory is new, and storage is still blocked
+            driver.navigate().back(); // the first page, restored as it was, tracking on
+            awaitTracker();
+            assertThat(js("return window.restoredFromCache === true")).as("the browser restored the page from its cache").isEqualTo(true);
+            assertThat(js("return clickstream.anonymousId()")).as("the opt-out reached the restored page").isNull();
+
+            open(page); // a new page: its memory is new, and storage is still blocked
             click("cta");
             js("clickstream.track('after_opt_out'); clickstream.flush()");
             assertThat(js("return clickstream.anonymousId()")).as("tracking stays off").isNull();
@@ -430,11 +437,12 @@ class TrackerBrowserTest {
                 + "clickstream.removeFromCart({ sku: 'MUG-01', price: 12 });"
                 + "clickstream.purchase({ order_id: 'o-1', currency: 'EUR', products: [{ product_id: 'CAP-02', price: 30, quantity: 2 }] });"
                 + "clickstream.purchase({ order_id: 'o-2', products: [{ name: 'no identifier', price: 5 }] });"
+                + "clickstream.purchase({ order_id: 'o-3', products: [{ sku: '', product_id: 'CAP-03' }] });"
                 + "clickstream.flush();");
 
-        List<JsonNode> events = firstOfEachEventId(awaitDistinctEvents(visitor, 6));
+        List<JsonNode> events = firstOfEachEventId(awaitDistinctEvents(visitor, 7));
         assertThat(events).extracting(e -> e.path("event_type").asText())
-                .containsExactly("page_view", "add_to_cart", "add_to_cart", "remove_from_cart", "purchase", "purchase");
+                .containsExactly("page_view", "add_to_cart", "add_to_cart", "remove_from_cart", "purchase", "purchase", "purchase");
         assertThat(events.subList(1, 4)).extracting(e -> e.path("commerce").path("products").path(0).path("quantity").asInt())
                 .as("the product's own quantity, the one passed, the default").containsExactly(3, 2, 1);
         JsonNode segmentNamed = events.get(4).path("commerce");
@@ -443,23 +451,27 @@ class TrackerBrowserTest {
         JsonNode unnamed = events.get(5).path("commerce");
         assertThat(unnamed.path("products")).as("a product without an identifier is left out").isEmpty();
         assertThat(unnamed.has("revenue")).as("no revenue made up from no products").isFalse();
+        JsonNode unpriced = events.get(6).path("commerce");
+        assertThat(unpriced.path("products").path(0).path("sku").asText()).as("an empty sku is no sku").isEqualTo("CAP-03");
+        assertThat(unpriced.has("revenue")).as("no revenue made up from lines without a price").isFalse();
     }
 
     @Test
     void hashRoutesArePagesWhileAnchorsAreNot() {
         open(HIDE_ONLY);
         String visitor = anonymousId();
+        js("history.replaceState(null, '', location.pathname + location.search + '#/')"); // a router starting: same page
         js("location.hash = 'section'"); // an in-page anchor
-        js("location.hash = '#/products?sort=price'"); // a hash router's page
+        js("location.hash = '#/products?sort=price#reviews'"); // a hash router's page, and an anchor in it
         waitUntil(d -> ((Number) js("return clickstream.stats().queued")).intValue() == 2);
         js("history.pushState(null, '', '#!/cart')");
         waitUntil(d -> ((Number) js("return clickstream.stats().queued")).intValue() == 3);
-        js("location.hash = '#!/cart'"); // the same page again
+        js("location.hash = '#!/cart#top'"); // the same page again
         js("clickstream.flush()");
 
         List<JsonNode> views = firstOfEachEventId(awaitDistinctEvents(visitor, 3));
         assertThat(views).extracting(e -> e.path("page").path("path").asText()).containsExactly(
-                "/test-pages/tracker.html", "/test-pages/tracker.html#/products?sort=price", "/test-pages/tracker.html#!/cart");
+                "/test-pages/tracker.html", "/test-pages/tracker.html#/products", "/test-pages/tracker.html#!/cart");
         assertThat(views).extracting(e -> e.path("event_type").asText()).containsOnly("page_view");
         assertThat(views.get(2).path("page").path("referrer").asText()).endsWith("#/products?sort=price");
     }
