@@ -33,9 +33,14 @@ public final class SegmentMapper {
             Map.entry("checkout started", EventType.CHECKOUT_START),
             Map.entry("order completed", EventType.PURCHASE),
             Map.entry("viewed product", EventType.PRODUCT_VIEW),
+            Map.entry("clicked product", EventType.CLICK),
             Map.entry("added product", EventType.ADD_TO_CART),
             Map.entry("removed product", EventType.REMOVE_FROM_CART),
+            Map.entry("started order", EventType.CHECKOUT_START),
             Map.entry("completed order", EventType.PURCHASE));
+    /** Calls about one product, whose properties are that product: e-commerce v1 names it by {@code id}. */
+    private static final Set<String> PRODUCT_CALLS = Set.of("product viewed", "product clicked", "product added",
+            "product removed", "viewed product", "clicked product", "added product", "removed product");
     private static final Pattern UUID_PATTERN = Pattern.compile(
             "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
     private static final Set<String> PRODUCT_FIELDS = Set.of("product_id", "sku", "name", "category", "price", "quantity");
@@ -69,6 +74,11 @@ public final class SegmentMapper {
      * @param shared   the batch's {@code context}, merged under the message's own
      */
     public ObjectNode map(JsonNode message, String type, String siteId, JsonNode sentAt, JsonNode shared) {
+        return map(message, type, siteId, sentAt, shared, 0);
+    }
+
+    /** @param position the message's index in its batch (0 for a single call) */
+    public ObjectNode map(JsonNode message, String type, String siteId, JsonNode sentAt, JsonNode shared, int position) {
         if (!(message instanceof ObjectNode msg)) {
             throw new UnmappableException("a Segment message must be a JSON object");
         }
@@ -78,8 +88,8 @@ public final class SegmentMapper {
         }
         call = call.toLowerCase(Locale.ROOT);
         ObjectNode out = nodes.objectNode();
-        // Without a messageId the validator names the event by its content, as for /v1/events: a retry keeps its id.
-        putIfPresent(out, "event_id", eventId(siteId, text(msg, "messageId")));
+        String messageId = text(msg, "messageId");
+        out.put("event_id", messageId != null ? eventId(siteId, messageId) : contentEventId(siteId, msg, position));
         out.put("event_type", eventType(call, msg));
         out.put("site_id", siteId);
         // RudderStack's browser SDK sends "userId": "" for a visitor it has not identified: no user id.
@@ -114,7 +124,9 @@ public final class SegmentMapper {
         if (pageCall) {
             mapped.addAll(PAGE_FIELDS);
         }
-        ObjectNode commerce = commerce(properties, mapped);
+        String name = "track".equals(call) ? text(msg, "event") : null;
+        boolean productCall = name != null && PRODUCT_CALLS.contains(name.trim().toLowerCase(Locale.ROOT));
+        ObjectNode commerce = commerce(properties, productCall, mapped);
         if (commerce.size() > 0) {
             out.set("commerce", commerce);
         }
@@ -148,11 +160,19 @@ public final class SegmentMapper {
         return merged;
     }
 
+    /**
+     * Without a messageId (curl, hand-made clients): a name-based UUID of the message as sent but for its
+     * {@code sentAt} (a retry renews it), and of its position in the batch. A retried batch keeps its ids, so silver
+     * keeps one copy; two identical calls in one batch stay two events.
+     */
+    static String contentEventId(String siteId, ObjectNode message, int position) {
+        ObjectNode content = message.deepCopy();
+        content.remove("sentAt");
+        return UUID.nameUUIDFromBytes((siteId + '/' + position + '/' + content).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
     /** A messageId that is not a UUID becomes a name-based UUID, the same on every retry, so dedup still works. */
     static String eventId(String siteId, String messageId) {
-        if (messageId == null) {
-            return null;
-        }
         if (UUID_PATTERN.matcher(messageId).matches()) {
             return messageId.toLowerCase(Locale.ROOT);
         }
@@ -226,7 +246,7 @@ public final class SegmentMapper {
     }
 
     /** The commerce part of {@code properties}; the names it took are added to {@code mapped}. */
-    private ObjectNode commerce(JsonNode properties, Set<String> mapped) {
+    private ObjectNode commerce(JsonNode properties, boolean productCall, Set<String> mapped) {
         ObjectNode commerce = nodes.objectNode();
         if (!properties.isObject()) {
             return commerce;
@@ -235,13 +255,18 @@ public final class SegmentMapper {
             var products = commerce.putArray("products");
             properties.path("products").forEach(p -> products.add(product(p)));
             mapped.add("products");
-        } else if (properties.has("sku") || properties.has("product_id")) {
+        } else if (properties.has("sku") || properties.has("product_id") || productCall && properties.has("id")) {
             commerce.putArray("products").add(product(properties));
             PRODUCT_FIELDS.stream().filter(properties::has).forEach(mapped::add);
+            if (productCall && !properties.has("sku") && !properties.has("product_id")) {
+                mapped.add("id");
+            }
         }
-        if (text(properties, "order_id") != null) {
-            commerce.put("order_id", text(properties, "order_id"));
-            mapped.add("order_id");
+        // order_id, or e-commerce v1's orderId
+        String orderField = text(properties, "order_id") != null ? "order_id" : "orderId";
+        if (text(properties, orderField) != null) {
+            commerce.put("order_id", text(properties, orderField));
+            mapped.add(orderField);
         }
         // Segment's revenue excludes shipping and taxes; total is the fallback when an order has no revenue.
         String revenueField = amount(properties.get("revenue")) != null ? "revenue" : "total";

@@ -171,7 +171,7 @@ public class SegmentRoute {
             return sized;
         }
         try {
-            return RawEvent.of(index, mapper.map(message, call, siteId, sentAt, context), sized.raw())
+            return RawEvent.of(index, mapper.map(message, call, siteId, sentAt, context, index), sized.raw())
                     .withNamedIp(SegmentMapper.endUserIp(message, context));
         } catch (SegmentMapper.UnmappableException e) {
             return RawEvent.refused(index, sized.raw(), Rejection.of(RejectReason.UNMAPPABLE_MESSAGE, e.getMessage()));

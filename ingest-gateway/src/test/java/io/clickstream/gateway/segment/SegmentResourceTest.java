@@ -225,17 +225,25 @@ class SegmentResourceTest {
                    "properties":{"order_id":"o-1","revenue":"30","currency":"eur",
                      "products":[{"id":"P-1","name":"%6$s","price":10,"quantity":"3"}]}},
                   {"type":"track","event":"Added Product","anonymousId":"%1$s","timestamp":"%2$s",
-                   "properties":{"sku":"P-2","currency":"","quantity":1}}
+                   "properties":{"sku":"P-2","currency":"","quantity":1}},
+                  {"type":"track","event":"Added Product","anonymousId":"%1$s","timestamp":"%2$s",
+                   "properties":{"sku":"P-2","currency":"","quantity":1}},
+                  {"type":"track","event":"Viewed Product","messageId":"v-1","anonymousId":"%1$s","timestamp":"%2$s",
+                   "properties":{"id":"P-9","name":"Mug"}},
+                  {"type":"track","event":"Started Order","messageId":"s-1","anonymousId":"%1$s","timestamp":"%2$s",
+                   "properties":{"orderId":"o-9","products":[{"id":"P-9","price":4}]}}
                 ]}""".formatted(anon, now, url, "T".repeat(600), "1." + "0".repeat(40), "N".repeat(300));
-        for (int attempt = 0; attempt < 2; attempt++) { // the last call has no messageId: its retry keeps its id
+        // The two Added Product calls have no messageId: two events all the same, and a retry keeps their ids.
+        for (int attempt = 0; attempt < 2; attempt++) {
             given().contentType(ContentType.JSON).body(batch).when().post("/v1/batch")
-                    .then().statusCode(200).body("accepted", equalTo(3)).body("rejected", equalTo(0));
+                    .then().statusCode(200).body("accepted", equalTo(6)).body("rejected", equalTo(0));
         }
 
-        List<JsonNode> events = TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 6, WAIT)
+        List<JsonNode> events = TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 12, WAIT)
                 .stream().map(TopicReader.Record::value).toList();
-        assertThat(events).extracting(e -> e.get("event_type").asText())
-                .containsExactly("page_view", "purchase", "add_to_cart", "page_view", "purchase", "add_to_cart");
+        assertThat(events).extracting(e -> e.get("event_type").asText()).containsExactly(
+                "page_view", "purchase", "add_to_cart", "add_to_cart", "product_view", "checkout_start",
+                "page_view", "purchase", "add_to_cart", "add_to_cart", "product_view", "checkout_start");
         JsonNode page = events.get(0);
         assertThat(page.at("/page/url").asText()).hasSize(2_048).startsWith("https://shop.example/search?q=xxx");
         assertThat(page.at("/page/title").asText()).hasSize(512);
@@ -249,7 +257,14 @@ class SegmentResourceTest {
         JsonNode added = events.get(2);
         assertThat(added.has("commerce") && added.get("commerce").has("currency")).isFalse();
         assertThat(added.at("/properties/currency").asText()).isEmpty();
-        assertThat(added.get("event_id").asText()).isEqualTo(events.get(5).get("event_id").asText());
+        assertThat(added.get("event_id").asText()).isNotEqualTo(events.get(3).get("event_id").asText())
+                .isEqualTo(events.get(8).get("event_id").asText());
+        assertThat(events.get(3).get("event_id").asText()).isEqualTo(events.get(9).get("event_id").asText());
+        JsonNode viewed = events.get(4);
+        assertThat(viewed.at("/commerce/products/0/sku").asText()).isEqualTo("P-9");
+        assertThat(viewed.has("properties") && viewed.get("properties").has("id")).isFalse();
+        assertThat(events.get(5).at("/commerce/order_id").asText()).isEqualTo("o-9");
+        assertThat(events.get(5).at("/commerce/products/0/sku").asText()).isEqualTo("P-9");
     }
 
     @Test
