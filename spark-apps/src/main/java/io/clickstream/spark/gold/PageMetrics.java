@@ -33,7 +33,9 @@ public final class PageMetrics implements GoldRollup {
 
     @Override
     public Dataset<Row> relevant(Dataset<Row> events) {
-        return GoldRollup.inWindows(events.where(col("event_type").equalTo("page_view").and(not(col("is_late")))), window)
+        // People's page views, as sessions count them: known bots are in gold.anomalies.
+        return GoldRollup.inWindows(events.where(col("event_type").equalTo("page_view").and(not(col("is_late")))
+                        .and(not(col("is_bot")))), window)
                 .withColumn("page", coalesce(col("page_path"), lit("(unknown)")));
     }
 

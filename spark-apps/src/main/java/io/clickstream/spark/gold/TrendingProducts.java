@@ -40,7 +40,8 @@ public final class TrendingProducts implements GoldRollup {
 
     @Override
     public Dataset<Row> relevant(Dataset<Row> lines) {
-        return GoldRollup.inWindows(lines.where(not(col("is_late"))), window);
+        // What people look at and buy: a crawler walking the catalogue would top the list (known bots: gold.anomalies).
+        return GoldRollup.inWindows(lines.where(not(col("is_late")).and(not(col("is_bot")))), window);
     }
 
     @Override

@@ -50,6 +50,33 @@ class WindowRollupsTest {
         assertThat(pageMetrics(config)).containsExactlyElementsOf(expected);
     }
 
+    /** Page views and trending products count people, as sessions do: a crawler's views are in gold.anomalies only. */
+    @Test
+    void knownBotsAreNeitherPageViewsNorTrending(@TempDir Path dir) throws Exception {
+        PipelineConfig config = SparkTestSession.config(dir);
+        BronzeTable.ensure(spark, config);
+        GoldTables.ensure(spark, config);
+        String bot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
+        Dataset<Row> silver = new KafkaRows(0)
+                .add("v1", view(1, "shop", "v1", "12:00:10", "/a"), "2026-11-20T12:00:11Z")
+                .add("v2", EventJson.pageView("00000000-0000-0000-0000-000000000002", "v2", "2026-11-20T12:00:20Z")
+                        .page("https://shop.example/a", "/a").userAgent(bot).json(), "2026-11-20T12:00:21Z")
+                .add("v2", EventJson.event("00000000-0000-0000-0000-000000000003", "product_view", "v2", "2026-11-20T12:00:30Z")
+                        .product("sku-9", "c", "5.00", 1).userAgent(bot).json(), "2026-11-20T12:00:31Z")
+                .add("v1", EventJson.event("00000000-0000-0000-0000-000000000004", "product_view", "v1", "2026-11-20T12:00:40Z")
+                        .product("sku-1", "c", "5.00", 1).json(), "2026-11-20T12:00:41Z")
+                .throughSilver(spark, config);
+        assertThat(silver.where("is_bot").count()).isEqualTo(2);
+        TestBatches.write(new GoldBatchWriter(config, GoldRollup.Cadence.EVERY_BATCH, PipelineMetrics.NONE), silver, 0);
+        TestBatches.write(new GoldBatchWriter(config, GoldRollup.Cadence.PERIODIC, PipelineMetrics.NONE), silver, 0);
+
+        assertThat(pageMetrics(config)).containsExactly("[shop,2026-11-20 12:00:00,/a,1,1]");
+        assertThat(spark.read().format("delta").load(GoldTables.path(config, "trending_products"))
+                .selectExpr("sku", "views").collectAsList().stream().map(Row::toString).toList())
+                .containsExactly("[sku-1,1]");
+        assertThat(spark.read().format("delta").load(GoldTables.path(config, "anomalies")).count()).isPositive();
+    }
+
     private static String view(int n, String site, String visitor, String time, String path) {
         return EventJson.pageView(String.format("00000000-0000-0000-0000-%012d", n), visitor, "2026-11-20T" + time + "Z")
                 .str("site_id", site).page("https://shop.example" + path, path).json();
