@@ -407,8 +407,8 @@ class LocalStackIT {
                     + "before the newest), and gold.revenue_5m has no row in it");
         }
         if (warehouseFacts().get("last_complete_minute_rows").asLong() == 0) {
-            m.put("clickstream_top_page_views", "it has a series per page of the last complete minute (the one before the "
-                    + "newest), and gold.page_metrics_1m has no row in it");
+            m.put("clickstream_top_page_views", "it has a series per page of the last complete minute (the one before the newest begun "
+                    + "by now), and gold.page_metrics_1m has no row in it");
         }
         HttpResponse<String> pipeline = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(gatewayUrl + "/pipeline")).build(), HttpResponse.BodyHandlers.ofString());
@@ -627,10 +627,12 @@ class LocalStackIT {
                   (SELECT COUNT(*) - COUNT(DISTINCT event_id) FROM bronze.events) AS bronze_extra_copies,
                   (SELECT COUNT(*) - COUNT(DISTINCT event_id) FROM bronze.events WHERE anonymous_id = '%1$s') AS browser_extra_copies,
                   (SELECT COUNT(*) FROM gold.revenue_5m
-                     WHERE window_start = (SELECT MAX(window_start) FROM gold.revenue_5m) - INTERVAL 5 MINUTES)
+                     WHERE window_start = (SELECT MAX(window_start) FROM gold.revenue_5m WHERE window_start <= current_timestamp())
+                                          - INTERVAL 5 MINUTES)
                      AS last_complete_revenue_rows,
                   (SELECT COUNT(*) FROM gold.page_metrics_1m
-                     WHERE window_start = (SELECT MAX(window_start) FROM gold.page_metrics_1m) - INTERVAL 1 MINUTE)
+                     WHERE window_start = (SELECT MAX(window_start) FROM gold.page_metrics_1m WHERE window_start <= current_timestamp())
+                                          - INTERVAL 1 MINUTE)
                      AS last_complete_minute_rows
                 """.formatted(browserVisitor, pixelVisitor));
     }
