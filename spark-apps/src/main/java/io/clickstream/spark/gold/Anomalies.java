@@ -1,10 +1,13 @@
 package io.clickstream.spark.gold;
 
+import io.clickstream.spark.silver.SilverTransform;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_compact;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -53,11 +56,20 @@ public final class Anomalies implements GoldRollup {
     @Override
     public Dataset<Row> aggregate(Dataset<Row> rows) {
         return rows.groupBy("site_id", "window_start", "window_end", "anonymous_id")
-                .agg(count(lit(1)).as("events"), sum(when(col("is_bot"), 1L).otherwise(0L)).as("bot_agent_events"))
+                .agg(count(lit(1)).as("events"), sum(when(botAgent(), 1L).otherwise(0L)).as("bot_agent_events"))
                 .withColumn("reasons", array_compact(array(
                         when(col("events").gt(maxEventsPerMinute), lit(RATE)),
                         when(col("bot_agent_events").gt(0), lit(BOT_AGENT)))))
                 .where(org.apache.spark.sql.functions.size(col("reasons")).gt(0));
+    }
+
+    /**
+     * Flagged by its user agent, not by silver's rate rule: that one follows from this table's own rate reason. Rows
+     * written before silver kept a reason were flagged by their agent only.
+     */
+    private static Column botAgent() {
+        return coalesce(col("bot_reason"), when(col("is_bot"), lit(SilverTransform.BOT_AGENT)))
+                .equalTo(SilverTransform.BOT_AGENT);
     }
 
     @Override

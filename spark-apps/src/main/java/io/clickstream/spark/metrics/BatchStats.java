@@ -1,5 +1,7 @@
 package io.clickstream.spark.metrics;
 
+import io.clickstream.spark.silver.BotRateRule;
+import io.clickstream.spark.silver.SilverTransform;
 import io.clickstream.spark.silver.SilverUdfs;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -32,9 +34,11 @@ public final class BatchStats {
     /**
      * Data-quality counts of a checked (deduplicated) silver batch, in one pass over the cached batch: parse
      * failures, quarantined rows and the rules they broke, and late events and bots among the clean rows (a
-     * quarantined row is counted there only).
+     * quarantined row is counted there only). {@code rateBots}: the clean rows flagged by the rate rule alone
+     * ({@code BotRateRule}), known bot agents being counted here.
      */
-    public static void reportSilver(Dataset<Row> checkedBatch, List<String> ruleNames, PipelineMetrics metrics) {
+    public static void reportSilver(Dataset<Row> checkedBatch, List<String> ruleNames, long rateBots,
+                                    PipelineMetrics metrics) {
         if (metrics == PipelineMetrics.NONE) {
             return;
         }
@@ -54,7 +58,8 @@ public final class BatchStats {
         metrics.parseFailures(totals.getLong(0));
         metrics.quarantined(totals.getLong(1), perRule);
         metrics.lateEvents(totals.getLong(2));
-        metrics.botEvents(totals.getLong(3));
+        metrics.botEvents(SilverTransform.BOT_AGENT, totals.getLong(3));
+        metrics.botEvents(BotRateRule.REASON, rateBots);
         reportCommit("silver", checkedBatch.where(not(broken))
                 .select(col("received_ts").as("received_at"), col("event_ts").as("event_time")), metrics);
     }

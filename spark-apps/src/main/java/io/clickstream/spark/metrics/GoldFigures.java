@@ -121,7 +121,7 @@ public final class GoldFigures implements AutoCloseable {
         Row day = dau.where(col("event_date").leq(lit(Date.valueOf(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)))))
                 .agg(max("event_date")).head();
         if (!day.isNullAt(0)) {
-            business("active_visitors_today", sum(dau.where(col("event_date").equalTo(day.getDate(0))), "active_visitors"));
+            business("active_visitors_today", sum(dau.where(col("event_date").equalTo(day.getDate(0))), "human_visitors"));
         }
     }
 

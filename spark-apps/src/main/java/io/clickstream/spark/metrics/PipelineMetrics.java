@@ -20,8 +20,8 @@ public interface PipelineMetrics {
     default void duplicatesRemoved(long rows) {
     }
 
-    /** Events written to silver that are flagged as bots (known bot agents). */
-    default void botEvents(long rows) {
+    /** Events written to silver flagged as bots, by reason ({@code user_agent}, {@code event_rate}). */
+    default void botEvents(String reason, long rows) {
     }
 
     /**

@@ -38,7 +38,9 @@ public final class PrometheusMetrics implements PipelineMetrics, AutoCloseable {
     private final Counter quarantinedRows = counter("clickstream_quarantined_rows", "Rows sent to silver.quarantine");
     private final Counter ruleViolations = counter("clickstream_quality_rule_violations", "Rows that broke a data-quality rule", "rule");
     private final Counter late = counter("clickstream_late_events", "Events behind their receive time by more than the allowed lateness: in silver, in no window");
-    private final Counter bots = counter("clickstream_bot_events", "Events written to silver flagged as bots (known bot agents)");
+    private final Counter bots = counter("clickstream_bot_events",
+            "Events written to silver flagged as bots, by reason: a known bot agent (user_agent), else the rate rule (event_rate)",
+            "reason");
     private final Counter parseFailures = counter("clickstream_parse_failures", "Kafka records that did not parse as an event");
     private final Histogram latency = Histogram.builder()
             .name("clickstream_end_to_end_latency_seconds")
@@ -114,8 +116,8 @@ public final class PrometheusMetrics implements PipelineMetrics, AutoCloseable {
     }
 
     @Override
-    public void botEvents(long rows) {
-        bots.inc(rows);
+    public void botEvents(String reason, long rows) {
+        bots.labelValues(reason).inc(rows);
     }
 
     @Override

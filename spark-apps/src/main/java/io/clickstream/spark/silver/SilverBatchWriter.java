@@ -19,10 +19,12 @@ import static org.apache.spark.sql.functions.col;
 public final class SilverBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
     private final PipelineConfig config;
     private final transient PipelineMetrics metrics;
+    private final transient BotRateRule botRate;
 
     public SilverBatchWriter(PipelineConfig config, PipelineMetrics metrics) {
         this.config = config;
         this.metrics = metrics;
+        this.botRate = new BotRateRule(config);
     }
 
     @Override
@@ -42,21 +44,23 @@ public final class SilverBatchWriter implements VoidFunction2<Dataset<Row>, Long
      */
     public void write(Dataset<Row> batch, long batchId, Consumer<Dataset<Row>> then) {
         Dataset<Row> valid = SilverTransform.valid(batch);
+        BotRateRule.Verdict bots = JobDescriptions.call(batch.sparkSession(), "silver bot rate",
+                () -> botRate.assess(valid, batchId));
         JobDescriptions.run(batch.sparkSession(), "silver.quarantine", () -> IdempotentWrites.append(
                 SilverTransform.quarantine(SilverTransform.invalid(batch)), SilverTables.path(config, SilverTables.QUARANTINE),
                 "silver-quarantine", batchId));
         if (then == null) {
             // Product lines enrich only the commerce rows again: cheaper than caching every enriched event.
-            Dataset<Row> commerce = SilverTransform.enrich(valid.where(col("commerce.products").isNotNull()));
-            writeEvents(SilverTransform.productLines(commerce), SilverTransform.enrich(valid), batchId);
-            BatchStats.reportSilver(batch, QualityRules.names(config), metrics);
+            Dataset<Row> commerce = bots.apply(SilverTransform.enrich(valid.where(col("commerce.products").isNotNull())));
+            writeEvents(SilverTransform.productLines(commerce), bots.apply(SilverTransform.enrich(valid)), batchId);
+            BatchStats.reportSilver(batch, QualityRules.names(config), bots.rows(), metrics);
             return;
         }
-        Dataset<Row> events = SilverTransform.enrich(valid).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> events = bots.apply(SilverTransform.enrich(valid)).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             writeEvents(SilverTransform.productLines(events), events, batchId);
             JobDescriptions.run(batch.sparkSession(), "silver metrics", () -> BatchStats.reportSilver(batch,
-                    QualityRules.names(config), metrics));
+                    QualityRules.names(config), bots.rows(), metrics));
             then.accept(events);
         } finally {
             events.unpersist();

@@ -23,6 +23,9 @@ import static org.apache.spark.sql.functions.when;
 
 /** Bronze rows → checked rows → silver events, quarantined rows and product lines. Batch and stream alike. */
 public final class SilverTransform {
+    /** {@code bot_reason} of a known bot agent; see {@link BotRateRule#REASON} for the other one. */
+    public static final String BOT_AGENT = "user_agent";
+
     private SilverTransform() {
     }
 
@@ -62,7 +65,10 @@ public final class SilverTransform {
         return checked.where(size(col("dq_violations")).gt(0));
     }
 
-    /** Clean rows → {@code silver.events}: flat, enriched columns. */
+    /**
+     * Clean rows → {@code silver.events}: flat, enriched columns. {@code is_bot} and {@code bot_reason} here are the
+     * user agent's; {@link BotRateRule} adds the visitors it flags.
+     */
     public static Dataset<Row> enrich(Dataset<Row> valid) {
         Column url = col("page.url");
         Column referrer = col("page.referrer");
@@ -85,6 +91,7 @@ public final class SilverTransform {
                         col("src.source").as("traffic_source"), col("src.medium").as("traffic_medium"),
                         col("context.user_agent").as("user_agent"), col("ua.browser"), col("ua.browser_version"),
                         col("ua.os"), col("ua.os_version"), col("ua.device"), col("ua.device_type"), col("ua.is_bot"),
+                        when(col("ua.is_bot"), lit(BOT_AGENT)).as("bot_reason"),
                         col("context.locale").as("locale"), col("context.timezone").as("timezone"),
                         col("context.screen.width").as("screen_width"), col("context.screen.height").as("screen_height"),
                         col("context.ip").as("ip"), col("context.library.name").as("library_name"),

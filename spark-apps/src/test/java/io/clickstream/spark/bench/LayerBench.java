@@ -36,6 +36,7 @@ public final class LayerBench {
                     "warehouse.root=" + dir.resolve("warehouse"),
                     "checkpoint.root=" + dir.resolve("checkpoints"),
                     "kafka.max.offsets.per.trigger=" + System.getProperty("bench.maxOffsets", "1000000"),
+                    PipelineBench.NO_RATE_BOTS,
                     "metrics.port=0", ""));
             PipelineConfig config = ConfigLoader.load(configFile);
             SparkSession spark = SparkSessions.create(config);

@@ -51,6 +51,7 @@ public final class SilverGoldBatchBench {
         Files.writeString(configFile, String.join("\n",
                 "warehouse.root=" + dir.resolve("warehouse"),
                 "checkpoint.root=" + dir.resolve("checkpoints"),
+                PipelineBench.NO_RATE_BOTS,
                 "metrics.port=0", ""));
         PipelineConfig config = ConfigLoader.load(configFile);
         SparkSession spark = SparkSessions.create(config);

@@ -37,9 +37,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  *          v1 12:01:20 add_to_cart sku-1 10.00x2 (3)
  *          v1 12:02:00 checkout_start /checkout (4)
  *          v1 12:03:00 purchase sku-1 10.00x2 o-1 20.00 EUR (5)
+ *          v4 12:01:01, 12:01:02, 12:01:03 page_view /bot (12-14)  ← over the limit of 2 a minute: a bot by rate
  * batch 2  v2 12:45:00 page_view /about (8)  ← gap of 44 min: a new session
  *          v2 12:46:00 product_view /p/2 sku-2  (9)     v1 12:04:00 purchase sku-2 5.00x1 o-2 5.00 EUR (10)
  *          v3 11:00 received 12:46 (late)  and a duplicate of (1)
+ *          v4 12:46:00 page_view /bot (15)  ← still a bot: for the rest of the day
  * Each event is received when it occurs, except the late one.
  * </pre>
  */
@@ -60,7 +62,7 @@ class GoldPipelineTest {
 
     @BeforeAll
     void runPipeline(@TempDir Path dir) throws Exception {
-        config = SparkTestSession.config(dir, Map.of("CLICKSTREAM_SILVER_BOT_EVENTS_PER_MINUTE", "1"));
+        config = SparkTestSession.config(dir, Map.of("CLICKSTREAM_SILVER_BOT_EVENTS_PER_MINUTE", "2"));
         BronzeTable.ensure(spark, config);
         String received = "2026-11-20T12:05:00Z";
         append(new KafkaRows(0)
@@ -71,16 +73,20 @@ class GoldPipelineTest {
                 .add("v1", e(5, "purchase", "v1", "12:03:00", "/done").product("sku-1", "shoes", "10.00", 2)
                         .order("o-1", "20.00", "EUR").json(), received)
                 .add("v2", e(6, "page_view", "v2", "12:00:30", "/home").json(), received)
-                .add("v2", e(7, "page_view", "v2", "12:00:40", "/home").json(), received));
+                .add("v2", e(7, "page_view", "v2", "12:00:40", "/home").json(), received)
+                .add("v4", e(12, "page_view", "v4", "12:01:01", "/bot").json(), received)
+                .add("v4", e(13, "page_view", "v4", "12:01:02", "/bot").json(), received)
+                .add("v4", e(14, "page_view", "v4", "12:01:03", "/bot").json(), received));
         runOnce();
-        append(new KafkaRows(7)
+        append(new KafkaRows(10)
                 .add("v2", e(8, "page_view", "v2", "12:45:00", "/about").json(), "2026-11-20T12:45:01Z")
                 .add("v2", e(9, "product_view", "v2", "12:46:00", "/p/2").product("sku-2", "socks", "5.00", 1).json(), "2026-11-20T12:46:01Z")
                 .add("v1", e(10, "purchase", "v1", "12:04:00", "/done").product("sku-2", "socks", "5.00", 1)
                         .order("o-2", "5.00", "EUR").json(), "2026-11-20T12:46:01Z")
                 .add("v3", e(11, "page_view", "v3", "11:00:00", "/home").str("received_at", "2026-11-20T12:46:00Z").json(),
                         "2026-11-20T12:46:01Z")
-                .add("v1", e(1, "page_view", "v1", "12:00:10", "/home").json(), "2026-11-20T12:46:01Z"));
+                .add("v1", e(1, "page_view", "v1", "12:00:10", "/home").json(), "2026-11-20T12:46:01Z")
+                .add("v4", e(15, "page_view", "v4", "12:46:00", "/bot").json(), "2026-11-20T12:46:01Z"));
         runOnce();
     }
 
@@ -165,17 +171,27 @@ class GoldPipelineTest {
                 "units_sold", "score", "rank").collectAsList()).extracting(Row::toString)
                 .containsExactly("[sku-1,1,1,1,2,9,1]", "[sku-2,1,0,1,1,6,2]");
         assertThat(gold("daily_active_users").select("active_visitors", "identified_users", "events").head().toString())
-                .isEqualTo("[2,0,10]");
+                .isEqualTo("[3,0,14]");
         assertThat(gold("customer_lifetime_value").selectExpr("customer_id", "orders", "cast(revenue as string)",
                 "cast(avg_order_value as string)").head().toString()).isEqualTo("[v1,2,25.00,12.50]");
         assertThat(gold("anomalies").orderBy("anonymous_id").select("anonymous_id", "events").collectAsList())
-                .extracting(Row::toString).containsExactly("[v1,2]", "[v2,2]");
+                .extracting(Row::toString).containsExactly("[v4,3]");
+    }
+
+    @Test
+    void aVisitorOverTheRateLimitIsABotInSilverAndLeftOutOfWhatDescribesPeople() {
+        Dataset<Row> silver = spark.read().format("delta").load(SilverTables.path(config, SilverTables.EVENTS));
+        assertThat(silver.where("is_bot").selectExpr("anonymous_id", "bot_reason").distinct().collectAsList())
+                .extracting(Row::toString).containsExactly("[v4,event_rate]");
+        assertThat(silver.where("anonymous_id = 'v4' AND is_bot").count()).as("all four, the next batch's too").isEqualTo(4);
+        assertThat(gold("sessions").where("anonymous_id = 'v4'").count()).isZero();
+        assertThat(gold("daily_active_users").select("human_visitors").head().getLong(0)).isEqualTo(2);
     }
 
     @Test
     void lateEventsReachSilverButNoWindow() {
         Dataset<Row> silver = spark.read().format("delta").load(SilverTables.path(config, SilverTables.EVENTS));
-        assertThat(silver.count()).isEqualTo(11);
+        assertThat(silver.count()).isEqualTo(15);
         assertThat(silver.where("is_late").select("anonymous_id").head().getString(0)).isEqualTo("v3");
         assertThat(gold("sessions").where("anonymous_id = 'v3'").count()).isZero();
     }
@@ -198,7 +214,7 @@ class GoldPipelineTest {
         List<Row> funnelBefore = sorted(gold("funnel"));
 
         // The gold query's second batch run again, as after a crash before its commit: same rows, same query and batch.
-        Dataset<Row> secondBatch = silver.where("kafka_offset >= 7").persist();
+        Dataset<Row> secondBatch = silver.where("kafka_offset >= 10").persist();
         new GoldBatchWriter(config, GoldRollup.Cadence.EVERY_BATCH, PipelineMetrics.NONE)
                 .write(secondBatch, new BatchStamp(goldQueryId, 1));
         new GoldBatchWriter(config, GoldRollup.Cadence.PERIODIC, PipelineMetrics.NONE)
