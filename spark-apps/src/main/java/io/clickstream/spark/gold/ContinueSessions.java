@@ -19,7 +19,7 @@ import java.util.List;
  * returned closed: an event that is not late and arrives after that can no longer be within a gap of the session's
  * event times, so closing it sooner could split a session that a pass over silver keeps whole.
  * Event rows: site_id, anonymous_id, event_id, event_type, event_time, user_id, page_path, revenue, skus, categories,
- * received_at (see {@link LiveSessions#input}).
+ * received_at, currency (see {@link LiveSessions#input}).
  */
 public final class ContinueSessions implements CoGroupFunction<String, Row, Row, Row> {
     /**

@@ -68,7 +68,7 @@ public final class CustomerDailyOrders implements GoldRollup {
      * {@code currencies} then lists every currency whose amounts the revenue adds up.
      */
     static Column currencyOfRevenue() {
-        return when(col("revenue").isNotNull(), coalesce(col("currency"), lit("(none)")));
+        return when(col("revenue").isNotNull(), coalesce(col("currency"), lit(GoldTables.NO_CURRENCY)));
     }
 
     /** A customer's day grows all day: its orders are added up, not reread. */

@@ -22,6 +22,8 @@ import java.util.List;
 public final class GoldTables {
     public static final String LAYER = "gold";
     public static final String SESSIONS = "sessions";
+    /** The currency of revenue sent without one, in every table that keeps amounts by currency. */
+    public static final String NO_CURRENCY = "(none)";
 
     private GoldTables() {
     }

@@ -40,7 +40,7 @@ public final class LiveSessions {
                         col("user_id"), col("page_path"), col("revenue"),
                         transform(col("products"), p -> p.getField("sku")).as("skus"),
                         transform(col("products"), p -> p.getField("category")).as("categories"),
-                        col("received_at"));
+                        col("received_at"), col("currency"));
     }
 
     /**

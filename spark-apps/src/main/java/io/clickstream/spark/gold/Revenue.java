@@ -35,7 +35,7 @@ public final class Revenue implements GoldRollup {
     public Dataset<Row> relevant(Dataset<Row> lines) {
         return GoldRollup.inWindows(lines.where(col("event_type").equalTo("purchase").and(not(col("is_late")))), window)
                 .withColumn("category", coalesce(col("category"), lit("(none)")))
-                .withColumn("currency", coalesce(col("currency"), lit("(none)")));
+                .withColumn("currency", coalesce(col("currency"), lit(GoldTables.NO_CURRENCY)));
     }
 
     @Override

@@ -42,6 +42,11 @@ public final class Session implements Serializable {
     public long checkouts;
     public long purchases;
     public BigDecimal revenue = BigDecimal.ZERO;
+    /**
+     * The currencies whose amounts {@link #revenue} adds up, sorted ({@link GoldTables#NO_CURRENCY} for revenue sent
+     * without one): a session that paid in two of them has no single revenue figure.
+     */
+    public final TreeSet<String> currencies = new TreeSet<>();
     public String landingPage;
     /** Event time of the landing page's event. */
     public long landingMs;
@@ -134,6 +139,7 @@ public final class Session implements Serializable {
                 purchases++;
                 if (e.revenue() != null) {
                     revenue = revenue.add(e.revenue());
+                    currencies.add(e.currency() == null ? GoldTables.NO_CURRENCY : e.currency());
                 }
                 funnel.add(STEP_PURCHASE, e.eventTimeMs());
             }

@@ -27,7 +27,8 @@ public final class SessionRows {
      * What the sessionizer writes; the table adds the {@link BatchStamp} columns. {@code funnel_times},
      * {@code landing_at}, {@code exit_at}, {@code user_id_at} and {@code pages_first_at} (the first visit of each of
      * {@code pages_visited}, in the same order) are the state that places a late event in the funnel, among the pages
-     * and among the user ids by its event time; they are last because older tables gain them at the end.
+     * and among the user ids by its event time; they are last because older tables gain them at the end, as
+     * {@code currencies} (those of the revenue) is.
      */
     public static final StructType SCHEMA = new StructType()
             .add("session_key", DataTypes.StringType, false)
@@ -60,7 +61,8 @@ public final class SessionRows {
             .add("landing_at", DataTypes.TimestampType)
             .add("exit_at", DataTypes.TimestampType)
             .add("user_id_at", DataTypes.TimestampType)
-            .add("pages_first_at", DataTypes.createArrayType(DataTypes.TimestampType));
+            .add("pages_first_at", DataTypes.createArrayType(DataTypes.TimestampType))
+            .add("currencies", DataTypes.createArrayType(DataTypes.StringType));
 
     public static final StructType TABLE_SCHEMA = BatchStamp.addTo(SCHEMA);
 
@@ -81,7 +83,8 @@ public final class SessionRows {
                 lastReceivedMs == Long.MIN_VALUE ? null : new Timestamp(lastReceivedMs), funnelTimes(s.funnel),
                 s.landingPage == null ? null : new Timestamp(s.landingMs), s.exitPage == null ? null : new Timestamp(s.exitMs),
                 s.userId == null ? null : new Timestamp(s.userIdMs),
-                pages.stream().map(page -> new Timestamp(s.pageFirstMs.get(page))).toArray(Timestamp[]::new));
+                pages.stream().map(page -> new Timestamp(s.pageFirstMs.get(page))).toArray(Timestamp[]::new),
+                toArray(s.currencies));
     }
 
     /** A visitor's live session as stored, ready to be continued. */
@@ -110,6 +113,8 @@ public final class SessionRows {
         restorePages(row, s);
         Session.addListed(s.products, strings(row, row.fieldIndex("products_viewed")));
         Session.addListed(s.categories, strings(row, row.fieldIndex("categories_viewed")));
+        // a session stored before currencies were kept: the currencies of its new purchases only
+        s.currencies.addAll(strings(row, row.fieldIndex("currencies")));
         s.live = true;
         Sessionizer.VisitorState visitor = new Sessionizer.VisitorState();
         visitor.open = s;

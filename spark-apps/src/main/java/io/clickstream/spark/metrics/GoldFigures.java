@@ -139,7 +139,7 @@ public final class GoldFigures implements AutoCloseable {
                 .groupBy("currency").agg(org.apache.spark.sql.functions.sum(col("revenue")).cast("double")).collectAsList();
         Set<String> now = new HashSet<>();
         for (Row r : perCurrency) {
-            String currency = r.isNullAt(0) ? "(none)" : r.getString(0);
+            String currency = r.isNullAt(0) ? GoldTables.NO_CURRENCY : r.getString(0);
             metrics.revenueLast5m.labelValues(currency).set(r.isNullAt(1) ? 0 : r.getDouble(1));
             now.add(currency);
         }

@@ -120,6 +120,7 @@ class GoldPipelineTest {
         assertThat(v1.<String>getAs("exit_page")).isEqualTo("/done");
         assertThat(v1.<Long>getAs("purchases")).isEqualTo(2);
         assertThat(v1.<BigDecimal>getAs("revenue")).isEqualByComparingTo("25.00");
+        assertThat(v1.getList(v1.fieldIndex("currencies"))).containsExactly("EUR");
         assertThat(v1.<Integer>getAs("funnel_step")).isEqualTo(5);
         assertThat(v1.<Boolean>getAs("is_converted")).isTrue();
         assertThat(v1.<Boolean>getAs("is_live")).isTrue();
@@ -133,6 +134,7 @@ class GoldPipelineTest {
         assertThat(v2second.<String>getAs("landing_page")).isEqualTo("/about");
         assertThat(v2second.<Integer>getAs("funnel_step")).isEqualTo(2);
         assertThat(v2second.getList(v2second.fieldIndex("products_viewed"))).containsExactly("sku-2");
+        assertThat(v2second.getList(v2second.fieldIndex("currencies"))).isEmpty();
     }
 
     @Test

@@ -22,7 +22,7 @@ class SessionizerTest {
     }
 
     private static SessionEvent identified(String id, String type, long atMs, String page, String userId) {
-        return new SessionEvent(id, type, atMs, userId, page, null, List.of(), List.of());
+        return new SessionEvent(id, type, atMs, userId, page, null, null, List.of(), List.of());
     }
 
     @Test
@@ -125,10 +125,11 @@ class SessionizerTest {
 
         sessionizer.apply("shop", "v", state, List.of(
                 ev("e7", "checkout_start", 7 * MIN, "/c"),
-                new SessionEvent("e8", "purchase", 8 * MIN, "user-1", "/done", new BigDecimal("12.50"), List.of(), List.of())));
+                new SessionEvent("e8", "purchase", 8 * MIN, "user-1", "/done", new BigDecimal("12.50"), "EUR", List.of(), List.of())));
         assertThat(state.open.funnelStep()).isEqualTo(Session.STEP_PURCHASE);
         assertThat(state.open.userId).isEqualTo("user-1");
         assertThat(state.open.revenue).isEqualByComparingTo("12.50");
+        assertThat(state.open.currencies).containsExactly("EUR");
     }
 
     /** An app's screens are its views: Segment's screen call is "the mobile equivalent of page". */
@@ -164,6 +165,29 @@ class SessionizerTest {
         sessionizer.apply("shop", "v", again, List.of(ev("e5", "purchase", 2 * MIN + 30_000, "/done")));
         assertThat(again.open.funnelStep()).as("a purchase before the checkout").isEqualTo(Session.STEP_CHECKOUT);
         assertThat(again.open.events).isEqualTo(5);
+    }
+
+    /** Amounts of different currencies make no single figure: a session names those its revenue adds up. */
+    @Test
+    void aSessionNamesTheCurrenciesItsRevenueAddsUp() {
+        Sessionizer.VisitorState state = new Sessionizer.VisitorState();
+        sessionizer.apply("shop", "v", state, List.of(
+                purchase("e1", 1 * MIN, "10.00", "EUR"),
+                purchase("e2", 2 * MIN, null, "GBP")));
+        assertThat(state.open.currencies).as("no revenue, no currency").containsExactly("EUR");
+
+        Sessionizer.VisitorState stored = SessionRows.toVisitor(stored(state.open));
+        sessionizer.apply("shop", "v", stored, List.of(purchase("e3", 3 * MIN, "5.00", "USD"),
+                purchase("e4", 4 * MIN, "1.00", null)));
+        assertThat(stored.open.revenue).isEqualByComparingTo("16.00");
+        assertThat(stored.open.currencies).containsExactly(GoldTables.NO_CURRENCY, "EUR", "USD");
+        assertThat(SessionRows.toRow("shop", "v", stored.open, 5 * MIN, 0).<Object>getAs(
+                SessionRows.SCHEMA.fieldIndex("currencies"))).isEqualTo(new String[] {GoldTables.NO_CURRENCY, "EUR", "USD"});
+    }
+
+    private static SessionEvent purchase(String id, long atMs, String revenue, String currency) {
+        return new SessionEvent(id, "purchase", atMs, null, "/done", revenue == null ? null : new BigDecimal(revenue),
+                currency, List.of(), List.of());
     }
 
     /** The landing and exit pages are the first and last in event time, whatever the order of arrival. */
@@ -235,7 +259,7 @@ class SessionizerTest {
         int n = Session.MAX_LISTED + 200;
         List<SessionEvent> events = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            events.add(new SessionEvent("e" + i, "product_view", i * 1_000L, null, String.format("/p/%05d", i), null,
+            events.add(new SessionEvent("e" + i, "product_view", i * 1_000L, null, String.format("/p/%05d", i), null, null,
                     List.of(String.format("sku-%05d", i)), List.of(String.format("c-%05d", i))));
         }
         Collections.shuffle(events, new Random(7));
@@ -262,7 +286,7 @@ class SessionizerTest {
     }
 
     private static SessionEvent viewed(String id, long atMs, String sku, String category) {
-        return new SessionEvent(id, "product_view", atMs, null, "/p", null, List.of(sku), List.of(category));
+        return new SessionEvent(id, "product_view", atMs, null, "/p", null, null, List.of(sku), List.of(category));
     }
 
     /** The session's user is the latest to identify in event time, not the last to arrive. */
