@@ -150,7 +150,7 @@ final class Journeys {
         Visit v = new Visit(visitor, null, at, 0);
         v.userAgent = BOT_UA;
         v.bot = true;
-        v.stepMs = 300; // ~200 pages a minute: a crawler, by agent and by rate
+        v.stepMs = 300; // ~200 pages a minute for 40 pages: a crawler by its agent, too brief for the rate rule
         for (int i = 0; i < 40; i++) {
             Catalog.Product p = Catalog.PRODUCTS.get(i % Catalog.PRODUCTS.size());
             v.page("/products/" + p.sku(), p.name());

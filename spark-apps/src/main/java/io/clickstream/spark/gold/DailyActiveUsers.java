@@ -15,7 +15,10 @@ import static org.apache.spark.sql.functions.when;
 
 /**
  * {@code gold.daily_active_users}: distinct visitors, identified users and humans per site and day, counted from what
- * they did (profile calls such as identify are no activity, see {@link Activity}).
+ * they did (profile calls such as identify are no activity, see {@link Activity}). {@code human_visitors} counts
+ * visitors with an event not flagged as a bot, {@code bot_visitors} those with one that is: silver's rate rule flags
+ * a visitor only from the minute it went over the limit, so a visitor may be in both, and the visitors the day never
+ * took for a bot are {@code active_visitors - bot_visitors}.
  */
 public final class DailyActiveUsers implements GoldRollup {
     @Override
@@ -49,7 +52,8 @@ public final class DailyActiveUsers implements GoldRollup {
                 .agg(countDistinct("anonymous_id").as("active_visitors"),
                         countDistinct("user_id").as("identified_users"),
                         countDistinct(when(not(col("is_bot")), col("anonymous_id"))).as("human_visitors"),
-                        count(lit(1)).as("events"));
+                        count(lit(1)).as("events"),
+                        countDistinct(when(col("is_bot"), col("anonymous_id"))).as("bot_visitors"));
     }
 
     /** A day is too much to reread every batch: counts are added up, each visitor and user counted once a day. */
@@ -66,13 +70,14 @@ public final class DailyActiveUsers implements GoldRollup {
     @Override
     public Map<String, Combine> combining() {
         return Map.of("active_visitors", Combine.SUM, "identified_users", Combine.SUM, "human_visitors", Combine.SUM,
-                "events", Combine.SUM);
+                "events", Combine.SUM, "bot_visitors", Combine.SUM);
     }
 
     @Override
     public Map<String, Column> distinctMembers() {
         return Map.of("active_visitors", col("anonymous_id"), "identified_users", col("user_id"),
-                "human_visitors", when(not(col("is_bot")), col("anonymous_id")));
+                "human_visitors", when(not(col("is_bot")), col("anonymous_id")),
+                "bot_visitors", when(col("is_bot"), col("anonymous_id")));
     }
 
     @Override

@@ -116,12 +116,14 @@ public final class GoldFigures implements AutoCloseable {
         }
     }
 
+    /** Visitors of the day that nothing took for a bot (see {@code DailyActiveUsers}). */
     private void activeVisitors() {
         Dataset<Row> dau = table("daily_active_users");
         Row day = dau.where(col("event_date").leq(lit(Date.valueOf(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)))))
                 .agg(max("event_date")).head();
         if (!day.isNullAt(0)) {
-            business("active_visitors_today", sum(dau.where(col("event_date").equalTo(day.getDate(0))), "human_visitors"));
+            Dataset<Row> today = dau.where(col("event_date").equalTo(day.getDate(0)));
+            business("active_visitors_today", sum(today, "active_visitors") - sum(today, "bot_visitors"));
         }
     }
 

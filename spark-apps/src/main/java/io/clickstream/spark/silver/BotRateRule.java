@@ -1,6 +1,7 @@
 package io.clickstream.spark.silver;
 
 import io.clickstream.spark.config.PipelineConfig;
+import io.delta.tables.DeltaTable;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -11,6 +12,7 @@ import org.apache.spark.sql.types.StructType;
 
 import java.sql.Date;
 import java.sql.Timestamp;
+import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -32,16 +34,17 @@ import static org.apache.spark.sql.functions.when;
 /**
  * Silver's rate rule for bots: a visitor (site and anonymous id) who sends more than
  * {@code silver.bot.events.per.minute} events in one minute of event time is a bot from the start of that minute to the
- * end of its UTC day, whatever its user agent says. Rows of that minute written by earlier micro-batches stay as they
+ * end of its UTC day, whatever its user agent says. Its rows written before, by earlier micro-batches, stay as they
  * were (silver is append-only); {@code gold.anomalies} lists the minute itself.
  * <p>
- * The counts live in the driver, across micro-batches: those of the last {@value #COUNTED_MINUTES} minutes before the
- * batch's newest receive time, per visitor (an event further back is counted within its own batch only). A restart
- * forgets the counts but not the flags: they are read back from {@code silver.events} ({@code bot_reason}).
+ * The counts live in the driver, across micro-batches: a visitor's count of a minute is kept while the visitor sends
+ * events of that minute, and for {@value #KEPT_MINUTES} minutes of receive time after the last one, whatever the minute
+ * (a client's clock cannot put its events out of reach). A restart forgets the counts but not the flags: they are read
+ * back from the silver tables ({@code bot_reason}), so a batch run again flags at least the rows it flagged before.
  */
 public final class BotRateRule {
     public static final String REASON = "event_rate";
-    static final int COUNTED_MINUTES = 2;
+    static final int KEPT_MINUTES = 2;
     private static final long MINUTE_MS = 60_000;
     private static final long DAY_MS = 86_400_000;
     private static final StructType FLAG_SCHEMA = new StructType()
@@ -49,7 +52,8 @@ public final class BotRateRule {
             .add("bot_from", DataTypes.TimestampType).add("bot_until", DataTypes.TimestampType);
 
     private final PipelineConfig config;
-    private final Map<VisitorMinute, Long> counts = new HashMap<>();
+    /** Per visitor and minute of event time (epoch minute): events counted, and the newest receive time among them. */
+    private final Map<VisitorMinute, long[]> counts = new HashMap<>();
     /** Per visitor and UTC day (epoch day), the start of the minute from which it is a bot (epoch ms). */
     private final Map<VisitorDay, Long> flaggedFrom = new HashMap<>();
     private long lastBatchId = -1;
@@ -107,34 +111,44 @@ public final class BotRateRule {
     }
 
     private void add(List<Row> perMinute, long newestReceived) {
-        long firstCounted = Math.floorDiv(newestReceived, MINUTE_MS) - COUNTED_MINUTES;
-        counts.keySet().removeIf(k -> k.minute() < firstCounted);
+        long keptSince = newestReceived - KEPT_MINUTES * MINUTE_MS;
+        counts.values().removeIf(c -> c[1] < keptSince);
         // A flag is kept until its day is over by the allowed lateness: later events are late, in no window of gold.
         long lateness = config.allowedLateness().toMillis();
         flaggedFrom.keySet().removeIf(d -> (d.day() + 1) * DAY_MS + lateness < newestReceived);
         for (Row r : perMinute) {
             VisitorMinute key = new VisitorMinute(r.getString(0), r.getString(1), r.getLong(2));
-            long events = r.getLong(3);
-            long total = key.minute() >= firstCounted ? counts.merge(key, events, Long::sum) : events;
-            if (total > config.botEventsPerMinute()) {
+            long[] c = counts.computeIfAbsent(key, k -> new long[] {0, Long.MIN_VALUE});
+            c[0] += r.getLong(3);
+            c[1] = Math.max(c[1], r.isNullAt(5) ? newestReceived : r.getLong(5));
+            if (c[0] > config.botEventsPerMinute()) {
                 long from = key.minute() * MINUTE_MS;
                 flaggedFrom.merge(new VisitorDay(key.site(), key.visitor(), Math.floorDiv(from, DAY_MS)), from, Math::min);
             }
         }
     }
 
-    /** The flags of the day (and the day before) that {@code silver.events} holds, as the driver that wrote them had them. */
+    /**
+     * The flags of the day and the day before that the silver tables hold, per visitor and day: from the first minute
+     * with a row flagged by rate. Both tables, as a batch cut short between their commits wrote only the first.
+     */
     private void restore(SparkSession spark, long newestReceived) {
-        long today = Math.floorDiv(newestReceived, DAY_MS);
-        String path = SilverTables.path(config, SilverTables.EVENTS);
-        if (!io.delta.tables.DeltaTable.isDeltaTable(spark, path)) {
+        Column since = col("event_date").geq(lit(Date.valueOf(LocalDate.ofEpochDay(Math.floorDiv(newestReceived, DAY_MS) - 1))));
+        Dataset<Row> flagged = null;
+        for (String table : List.of(SilverTables.EVENTS, SilverTables.PRODUCT_EVENTS)) {
+            String path = SilverTables.path(config, table);
+            if (DeltaTable.isDeltaTable(spark, path)) {
+                Dataset<Row> rows = spark.read().format("delta").load(path).where(since.and(col("bot_reason").equalTo(REASON)))
+                        .select(col("site_id"), col("anonymous_id"), col("event_date"), col("event_time"));
+                flagged = flagged == null ? rows : flagged.union(rows);
+            }
+        }
+        if (flagged == null) {
             return;
         }
-        Dataset<Row> events = spark.read().format("delta").load(path);
-        events.where(col("event_date").geq(lit(Date.valueOf(java.time.LocalDate.ofEpochDay(today - 1))))
-                        .and(col("bot_reason").equalTo(REASON)))
-                .groupBy(col("site_id"), col("anonymous_id"))
+        flagged.groupBy(col("site_id"), col("anonymous_id"), col("event_date"))
                 .agg(floor(unix_millis(min(col("event_time"))).divide(MINUTE_MS)).as("minute"))
+                .select(col("site_id"), col("anonymous_id"), col("minute"))
                 .collectAsList()
                 .forEach(r -> {
                     long from = r.getLong(2) * MINUTE_MS;

@@ -136,13 +136,13 @@ public final class SilverTransform {
                 .where(col("products").isNotNull())
                 .select(col("event_id"), col("event_type"), col("site_id"), col("anonymous_id"), col("user_id"),
                         col("event_time"), col("event_date"), col("order_id"), col("currency"), col("is_late"),
-                        col("is_bot"), posexplode(col("products")).as(new String[] {"line_number", "p"}))
+                        col("is_bot"), col("bot_reason"), posexplode(col("products")).as(new String[] {"line_number", "p"}))
                 .select(col("event_id"), col("line_number"), col("event_type"), col("site_id"), col("anonymous_id"),
                         col("user_id"), col("event_time"), col("event_date"), col("order_id"), col("currency"),
                         col("p.sku").as("sku"), col("p.name").as("product_name"), col("p.category").as("category"),
                         col("p.price").as("price"), col("p.quantity").as("quantity"),
                         col("p.price").multiply(coalesce(col("p.quantity"), org.apache.spark.sql.functions.lit(1L))
                                 .cast("decimal(18,0)")).cast("decimal(18,2)").as("line_revenue"),
-                        col("is_late"), col("is_bot"));
+                        col("is_late"), col("is_bot"), col("bot_reason"));
     }
 }

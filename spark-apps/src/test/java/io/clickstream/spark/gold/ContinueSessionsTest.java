@@ -54,7 +54,7 @@ class ContinueSessionsTest {
 
     private static Row event(String id, long eventMs, long receivedMs) {
         return RowFactory.create("shop", "v", id, "page_view", new Timestamp(eventMs), null, "/" + id, null, null, null,
-                new Timestamp(receivedMs));
+                new Timestamp(receivedMs), null);
     }
 
     /** The live sessions as the next batch reads them from gold.sessions. */

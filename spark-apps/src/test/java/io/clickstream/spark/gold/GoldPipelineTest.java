@@ -187,7 +187,8 @@ class GoldPipelineTest {
                 .extracting(Row::toString).containsExactly("[v4,event_rate]");
         assertThat(silver.where("anonymous_id = 'v4' AND is_bot").count()).as("all four, the next batch's too").isEqualTo(4);
         assertThat(gold("sessions").where("anonymous_id = 'v4'").count()).isZero();
-        assertThat(gold("daily_active_users").select("human_visitors").head().getLong(0)).isEqualTo(2);
+        assertThat(gold("daily_active_users").selectExpr("human_visitors", "bot_visitors").head().toString())
+                .isEqualTo("[2,1]");
     }
 
     @Test

@@ -43,19 +43,22 @@ class BotRateRuleTest {
         writer.call(batch(config, "12:00:30", e("bot", "12:00:05"), e("bot", "12:00:10"), e("human", "12:00:05"),
                 e("human", "12:00:20"), e("crawler", "12:00:01").userAgent(GOOGLEBOT),
                 e("crawler", "12:00:02").userAgent(GOOGLEBOT), e("crawler", "12:00:03").userAgent(GOOGLEBOT),
-                e("crawler", "12:00:04").userAgent(GOOGLEBOT)), 0L);
+                e("crawler", "12:00:04").userAgent(GOOGLEBOT), e("lagger", "11:55:10"), e("lagger", "11:55:20")), 0L);
         assertThat(bots(config)).as("nobody over the limit yet; the crawler is one by its agent first")
                 .containsOnlyKeys("crawler 12:00:01", "crawler 12:00:02", "crawler 12:00:03", "crawler 12:00:04")
                 .containsValue(SilverTransform.BOT_AGENT).doesNotContainValue(BotRateRule.REASON);
 
-        // The bot's 4th and 5th event of the minute; the same anonymous id on another site is another visitor.
+        // The bot's 4th and 5th event of the minute; the same anonymous id on another site is another visitor. The
+        // lagger's clock runs five minutes behind (within the allowed lateness): its minute is counted all the same.
         var second = batch(config, "12:00:50", e("bot", "12:00:40"), e("bot", "12:00:45"), e("human", "12:00:50"),
-                e("bot", "12:00:41").str("site_id", "blog"), e("bot", "12:00:42").str("site_id", "blog"));
+                e("bot", "12:00:41").str("site_id", "blog"), e("bot", "12:00:42").str("site_id", "blog"),
+                e("lagger", "11:55:30"), e("lagger", "11:55:40"));
         writer.call(second, 1L);
         assertThat(bots(config)).containsEntry("bot 12:00:40", BotRateRule.REASON)
                 .containsEntry("bot 12:00:45", BotRateRule.REASON)
+                .containsEntry("lagger 11:55:30", BotRateRule.REASON).containsEntry("lagger 11:55:40", BotRateRule.REASON)
                 .doesNotContainKeys("bot 12:00:05", "bot 12:00:10", "human 12:00:50", "bot@blog 12:00:41");
-        assertThat(botsCounted).containsEntry(BotRateRule.REASON, 2L).containsEntry(SilverTransform.BOT_AGENT, 4L);
+        assertThat(botsCounted).containsEntry(BotRateRule.REASON, 4L).containsEntry(SilverTransform.BOT_AGENT, 4L);
 
         // The same batch again, as after a failure before the stream's commit: the human's events are not counted
         // twice (a 4th in the minute would make it a bot for the day).
@@ -72,8 +75,16 @@ class BotRateRuleTest {
         restarted.call(batch(config, "2026-11-21T00:00:02Z", e("bot", "2026-11-21T00:00:01Z")), 4L);
         assertThat(bots(config)).doesNotContainKey("bot 00:00:01");
 
+        // Over the limit again on the new day, then another restart: the new day's flag is the one read back.
+        restarted.call(batch(config, "2026-11-21T00:01:05Z", e("bot", "2026-11-21T00:01:01Z"),
+                e("bot", "2026-11-21T00:01:02Z"), e("bot", "2026-11-21T00:01:03Z"), e("bot", "2026-11-21T00:01:04Z")), 5L);
+        new SilverBatchWriter(config, metrics).call(batch(config, "2026-11-21T00:30:01Z",
+                e("bot", "2026-11-21T00:30:00Z")), 6L);
+        assertThat(bots(config)).containsEntry("bot 00:01:04", BotRateRule.REASON)
+                .containsEntry("bot 00:30:00", BotRateRule.REASON);
+
         assertThat(spark.read().format("delta").load(SilverTables.path(config, SilverTables.EVENTS)).count())
-                .as("every clean row written, none twice").isEqualTo(18);
+                .as("every clean row written, none twice").isEqualTo(27);
     }
 
     @Test
