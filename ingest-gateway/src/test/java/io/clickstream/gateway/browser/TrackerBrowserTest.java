@@ -37,6 +37,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -252,16 +253,22 @@ class TrackerBrowserTest {
             open(page);
             // Delivery is at least once: a batch the browser reported failed while the page unloaded may still have
             // arrived, and is then sent again from storage. A repeat is the same event (same event_id, same content),
-            // which silver drops; what must hold is that every event arrives, in order.
+            // which silver drops; what must hold is that every event arrives. Requests sent one after another arrive
+            // in order; the beacons of one page hide travel side by side, and a small one may overtake a large one
+            // (silver and gold order a visitor's events by event time).
             List<JsonNode> received = awaitDistinctEvents(visitor, 302);
             List<JsonNode> events = firstOfEachEventId(received);
             assertThat(events).hasSize(302);
-            List<String> types = events.stream().map(e -> e.path("event_type").asText()).toList();
-            assertThat(types.get(0)).isEqualTo("page_view");
-            assertThat(types.subList(1, 301)).containsOnly("bulk");
-            assertThat(types.get(301)).isEqualTo("page_view");
-            assertThat(events.subList(1, 301)).extracting(e -> e.path("properties").path("i").asInt())
-                    .containsExactlyElementsOf(IntStream.range(0, 300).boxed().toList());
+            assertThat(events.get(0).path("event_type").asText()).isEqualTo("page_view");
+            assertThat(events).filteredOn(e -> e.path("event_type").asText().equals("page_view")).hasSize(2);
+            List<JsonNode> bulk = events.stream().filter(e -> e.path("event_type").asText().equals("bulk")).toList();
+            assertThat(bulk).extracting(e -> e.path("properties").path("i").asInt())
+                    .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 300).boxed().toList())
+                    .startsWith(IntStream.range(0, 150).boxed().toArray(Integer[]::new));
+            Map<String, Integer> order = new HashMap<>();
+            bulk.forEach(e -> order.put(e.path("event_id").asText(), e.path("properties").path("i").asInt()));
+            assertThat(gateway.attempts).allSatisfy(a -> assertThat(a.eventIds().stream().filter(order::containsKey)
+                    .map(order::get).toList()).as("events in the order they happened, within each request").isSorted());
             assertRepeatsAreCopies(received, events);
 
             assertThat(gateway.attempts).allSatisfy(a -> {
