@@ -148,12 +148,9 @@ class LauncherScriptTest {
         Files.writeString(stub, "#!/usr/bin/env bash\necho 'No Java runtime present' >&2\nexit 1\n");
         Files.setPosixFilePermissions(stub, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-        ProcessBuilder pb = new ProcessBuilder("bash", home.resolve("clickstream").toString(), "status")
-                .directory(home.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder pb = new ProcessBuilder("bash", home.resolve("clickstream").toString(), "status");
         pb.environment().put("JAVA_HOME", home.resolve("broken-jdk").toString());
-        Process p = pb.start();
-        String err = new String(p.getErrorStream().readAllBytes());
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String err = stderrOf(pb);
         // It went on to start the launcher with the JDK found after it (absent from this scratch layout).
         assertThat(err).contains("io.clickstream.launcher.ClickstreamCli");
     }
@@ -172,11 +169,27 @@ class LauncherScriptTest {
     }
 
     private String run(String command) throws Exception {
-        Process p = new ProcessBuilder("bash", home.resolve("clickstream").toString(), command)
-                .directory(home.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        String err = new String(p.getErrorStream().readAllBytes());
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return err;
+        return stderrOf(new ProcessBuilder("bash", home.resolve("clickstream").toString(), command));
+    }
+
+    /**
+     * Runs the script in the scratch layout, at most a minute; returns what it wrote to stderr. Into a file: reading a
+     * pipe to its end would wait forever for a script that hangs.
+     */
+    private String stderrOf(ProcessBuilder pb) throws Exception {
+        // Outside the scratch layout, whose files the script looks at.
+        Path errors = Files.createTempFile("clickstream-script-", ".err");
+        try {
+            Process p = pb.directory(home.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(errors.toFile()).start();
+            boolean finished = p.waitFor(60, TimeUnit.SECONDS);
+            p.destroyForcibly();
+            String err = Files.readString(errors);
+            assertThat(finished).as("the script finished within a minute; it wrote: " + err).isTrue();
+            return err;
+        } finally {
+            Files.deleteIfExists(errors);
+        }
     }
 
     private long builds() throws IOException {

@@ -1,11 +1,10 @@
 package io.clickstream.gateway.support;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * RudderStack's Node SDK ({@code @rudderstack/rudder-sdk-node}), installed once with its dependencies from the npm
@@ -22,18 +21,11 @@ public final class RudderSdk {
     /** Runs {@code send.js} with Node: its exit code and what it printed. */
     public static Result send(String dataPlaneUrl, String writeKey, String anonymousId) throws IOException, InterruptedException {
         Path modules = install();
-        ProcessBuilder node = new ProcessBuilder("node", SEND.toAbsolutePath().toString(), dataPlaneUrl, writeKey, anonymousId)
-                .redirectErrorStream(true);
+        ProcessBuilder node = new ProcessBuilder("node", SEND.toAbsolutePath().toString(), dataPlaneUrl, writeKey, anonymousId);
         // The script lives in the sources, the SDK under target/.
         node.environment().put("NODE_PATH", modules.toAbsolutePath().toString());
-        Process p = node.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(2, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("send.js did not finish:\n" + out);
-        }
-        return new Result(p.exitValue(), out);
+        Processes.Result r = Processes.run(node, Duration.ofMinutes(2));
+        return new Result(r.exitCode(), r.output());
     }
 
     public record Result(int exitCode, String output) {

@@ -34,10 +34,13 @@ class PrometheusConfigTest {
         StackSettings s = new StackSettings(home, dir, 8181, 9192, 9465, 9091, true, "2g");
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(config, PrometheusConfig.render(s, rules));
+        Path log = dir.resolve("promtool.log");
         Process p = new ProcessBuilder("promtool", "check", "config", config.toString())
-                .redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean finished = p.waitFor(60, TimeUnit.SECONDS);
+        p.destroyForcibly();
+        String output = Files.readString(log);
+        assertThat(finished).as(output).isTrue();
         assertThat(p.exitValue()).as(output).isZero();
         assertThat(output).contains("SUCCESS");
     }
