@@ -3,17 +3,20 @@ package io.clickstream.gateway.support;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * RudderStack's Node SDK ({@code @rudderstack/rudder-sdk-node}), installed once with its dependencies from the npm
- * registry into {@code target/}, and a script of test resources that sends through it.
+ * registry into {@code target/}, as {@code rudder-sdk/package-lock.json} pins them (a new release of a dependency
+ * changes nothing here), and a script of test resources that sends through it.
  */
 public final class RudderSdk {
     public static final String VERSION = "3.1.1";
     private static final Path HOME = Path.of("target", "rudder-sdk-node", VERSION);
-    private static final Path SEND = Path.of("src", "test", "resources", "rudder-sdk", "send.js");
+    private static final Path RESOURCES = Path.of("src", "test", "resources", "rudder-sdk");
+    private static final Path SEND = RESOURCES.resolve("send.js");
 
     private RudderSdk() {
     }
@@ -37,8 +40,14 @@ public final class RudderSdk {
             return modules;
         }
         Files.createDirectories(HOME);
-        Npm.run(HOME, List.of("npm", "install", "--no-audit", "--no-fund", "--prefix", ".",
-                "@rudderstack/rudder-sdk-node@" + VERSION));
+        String manifest = Files.readString(RESOURCES.resolve("package.json"));
+        if (!manifest.contains("\"@rudderstack/rudder-sdk-node\": \"" + VERSION + "\"")) {
+            throw new IllegalStateException(RESOURCES.resolve("package.json") + " does not pin the SDK at " + VERSION);
+        }
+        for (String file : List.of("package.json", "package-lock.json")) {
+            Files.copy(RESOURCES.resolve(file), HOME.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Npm.run(HOME, List.of("npm", "ci", "--no-audit", "--no-fund"));
         return modules;
     }
 }
