@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -122,8 +123,11 @@ public final class GoldFigures implements AutoCloseable {
         Row day = dau.where(col("event_date").leq(lit(Date.valueOf(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)))))
                 .agg(max("event_date")).head();
         if (!day.isNullAt(0)) {
-            Dataset<Row> today = dau.where(col("event_date").equalTo(day.getDate(0)));
-            business("active_visitors_today", sum(today, "active_visitors") - sum(today, "bot_visitors"));
+            // One read of the table: two could straddle a merge.
+            Row today = dau.where(col("event_date").equalTo(day.getDate(0)))
+                    .agg(coalesce(org.apache.spark.sql.functions.sum("active_visitors"), lit(0L)).minus(
+                            coalesce(org.apache.spark.sql.functions.sum("bot_visitors"), lit(0L))).cast("double")).head();
+            business("active_visitors_today", today.getDouble(0));
         }
     }
 

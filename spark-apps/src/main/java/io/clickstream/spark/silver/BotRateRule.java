@@ -38,8 +38,8 @@ import static org.apache.spark.sql.functions.when;
  * were (silver is append-only); {@code gold.anomalies} lists the minute itself.
  * <p>
  * The counts live in the driver, across micro-batches: a visitor's count of a minute is kept while the visitor sends
- * events of that minute, and for {@value #KEPT_MINUTES} minutes of receive time after the last one, whatever the minute
- * (a client's clock cannot put its events out of reach). A restart forgets the counts but not the flags: they are read
+ * events of that minute, and for {@value #KEPT_MINUTES} minutes of receive time after the last one (before the oldest
+ * receipt of the next batch), whatever the minute (a client's clock cannot put its events out of reach). A restart forgets the counts but not the flags: they are read
  * back from the silver tables ({@code bot_reason}), so a batch run again flags at least the rows it flagged before.
  */
 public final class BotRateRule {
@@ -79,19 +79,22 @@ public final class BotRateRule {
                 .agg(count(lit(1)).as("events"),
                         sum(when(SilverUdfs.USER_AGENT.apply(col("context.user_agent")).getField("is_bot"), 1L)
                                 .otherwise(0L)).as("agent_bots"),
-                        max(unix_millis(col("received_ts"))).as("newest_received"))
+                        max(unix_millis(col("received_ts"))).as("newest_received"),
+                        min(unix_millis(col("received_ts"))).as("oldest_received"))
                 .collectAsList();
         if (perMinute.isEmpty()) {
             return Verdict.NONE;
         }
         long newestReceived = perMinute.stream().filter(r -> !r.isNullAt(5)).mapToLong(r -> r.getLong(5)).max()
                 .orElse(System.currentTimeMillis());
+        long oldestReceived = perMinute.stream().filter(r -> !r.isNullAt(6)).mapToLong(r -> r.getLong(6)).min()
+                .orElse(newestReceived);
         if (!restored) {
             restore(valid.sparkSession(), newestReceived);
             restored = true;
         }
         if (batchId > lastBatchId) {
-            add(perMinute, newestReceived);
+            add(perMinute, oldestReceived, newestReceived);
             lastBatchId = batchId;
         }
         Map<VisitorDay, Row> flags = new LinkedHashMap<>();
@@ -110,12 +113,16 @@ public final class BotRateRule {
         return new Verdict(List.copyOf(flags.values()), rows);
     }
 
-    private void add(List<Row> perMinute, long newestReceived) {
-        long keptSince = newestReceived - KEPT_MINUTES * MINUTE_MS;
+    /**
+     * Forgets what no row of the batch can still need, measured from the batch's oldest receive time (a batch of a
+     * backlog spans minutes of it), then adds the batch's counts.
+     */
+    private void add(List<Row> perMinute, long oldestReceived, long newestReceived) {
+        long keptSince = oldestReceived - KEPT_MINUTES * MINUTE_MS;
         counts.values().removeIf(c -> c[1] < keptSince);
         // A flag is kept until its day is over by the allowed lateness: later events are late, in no window of gold.
         long lateness = config.allowedLateness().toMillis();
-        flaggedFrom.keySet().removeIf(d -> (d.day() + 1) * DAY_MS + lateness < newestReceived);
+        flaggedFrom.keySet().removeIf(d -> (d.day() + 1) * DAY_MS + lateness < oldestReceived);
         for (Row r : perMinute) {
             VisitorMinute key = new VisitorMinute(r.getString(0), r.getString(1), r.getLong(2));
             long[] c = counts.computeIfAbsent(key, k -> new long[] {0, Long.MIN_VALUE});

@@ -88,6 +88,20 @@ class BotRateRuleTest {
     }
 
     @Test
+    void aBatchSpanningMinutesOfReceiptKeepsTheCountsItsRowsContinue(@TempDir Path dir) {
+        PipelineConfig config = SparkTestSession.config(dir, Map.of("CLICKSTREAM_SILVER_BOT_EVENTS_PER_MINUTE", "3"));
+        SilverTables.ensure(spark, config);
+        SilverBatchWriter writer = new SilverBatchWriter(config, metrics);
+        writer.call(batch(config, "12:02:30", e("bot", "12:02:01"), e("bot", "12:02:02"), e("bot", "12:02:03")), 0L);
+        // Silver catching up: the next batch holds three minutes of receipts; the bot's 4th event of 12:02 came first.
+        KafkaRows rows = new KafkaRows(offset)
+                .add("k", e("bot", "12:02:35").str("received_at", "2026-11-20T12:02:40Z").json(), "2026-11-20T12:02:40Z")
+                .add("k", e("human", "12:05:29").str("received_at", "2026-11-20T12:05:30Z").json(), "2026-11-20T12:05:30Z");
+        writer.call(SilverTransform.check(rows.toBronze(spark), config), 1L);
+        assertThat(bots(config)).containsEntry("bot 12:02:35", BotRateRule.REASON).doesNotContainKey("human 12:05:29");
+    }
+
+    @Test
     void productLinesOfABotByRateAreFlaggedToo(@TempDir Path dir) {
         PipelineConfig config = SparkTestSession.config(dir, Map.of("CLICKSTREAM_SILVER_BOT_EVENTS_PER_MINUTE", "1"));
         SilverTables.ensure(spark, config);
