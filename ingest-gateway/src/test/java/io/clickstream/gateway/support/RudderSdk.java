@@ -36,7 +36,10 @@ public final class RudderSdk {
 
     private static synchronized Path install() throws IOException, InterruptedException {
         Path modules = HOME.resolve("node_modules");
-        if (Files.isDirectory(modules.resolve("@rudderstack/rudder-sdk-node"))) {
+        // Installed, and from this lockfile: not an older install, nor one cut short.
+        Path installed = HOME.resolve("installed-from.json");
+        byte[] lock = Files.readAllBytes(RESOURCES.resolve("package-lock.json"));
+        if (Files.exists(installed) && java.util.Arrays.equals(Files.readAllBytes(installed), lock)) {
             return modules;
         }
         Files.createDirectories(HOME);
@@ -48,6 +51,7 @@ public final class RudderSdk {
             Files.copy(RESOURCES.resolve(file), HOME.resolve(file), StandardCopyOption.REPLACE_EXISTING);
         }
         Npm.run(HOME, List.of("npm", "ci", "--no-audit", "--no-fund"));
+        Files.write(installed, lock);
         return modules;
     }
 }
