@@ -2,7 +2,6 @@ package io.clickstream.spark.metrics;
 
 import io.clickstream.spark.silver.BotRateRule;
 import io.clickstream.spark.silver.SilverTransform;
-import io.clickstream.spark.silver.SilverUdfs;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -34,23 +33,22 @@ public final class BatchStats {
     /**
      * Data-quality counts of a checked (deduplicated) silver batch, in one pass over the cached batch: parse
      * failures, quarantined rows and the rules they broke, and late events and bots among the clean rows (a
-     * quarantined row is counted there only). {@code rateBots}: the clean rows flagged by the rate rule alone
-     * ({@code BotRateRule}), known bot agents being counted here.
+     * quarantined row is counted there only). The clean rows that are bots, as {@code BotRateRule} counted them: by
+     * their agent ({@code agentBots}), else by rate ({@code rateBots}).
      */
-    public static void reportSilver(Dataset<Row> checkedBatch, List<String> ruleNames, long rateBots,
+    public static void reportSilver(Dataset<Row> checkedBatch, List<String> ruleNames, long agentBots, long rateBots,
                                     PipelineMetrics metrics) {
         if (metrics == PipelineMetrics.NONE) {
             return;
         }
         Column broken = size(col("dq_violations")).gt(0);
         List<Column> counts = new ArrayList<>(List.of(
-                countIf(col("parse_failed")), countIf(broken), countIf(not(broken).and(col("is_late"))),
-                countIf(not(broken).and(SilverUdfs.USER_AGENT.apply(col("context.user_agent")).getField("is_bot")))));
+                countIf(col("parse_failed")), countIf(broken), countIf(not(broken).and(col("is_late")))));
         ruleNames.forEach(rule -> counts.add(countIf(array_contains(col("dq_violations"), rule))));
         Row totals = checkedBatch.agg(counts.get(0), counts.subList(1, counts.size()).toArray(Column[]::new)).head();
         Map<String, Long> perRule = new HashMap<>();
         for (int i = 0; i < ruleNames.size(); i++) {
-            long n = totals.getLong(4 + i);
+            long n = totals.getLong(3 + i);
             if (n > 0) {
                 perRule.put(ruleNames.get(i), n);
             }
@@ -58,7 +56,7 @@ public final class BatchStats {
         metrics.parseFailures(totals.getLong(0));
         metrics.quarantined(totals.getLong(1), perRule);
         metrics.lateEvents(totals.getLong(2));
-        metrics.botEvents(SilverTransform.BOT_AGENT, totals.getLong(3));
+        metrics.botEvents(SilverTransform.BOT_AGENT, agentBots);
         metrics.botEvents(BotRateRule.REASON, rateBots);
         reportCommit("silver", checkedBatch.where(not(broken))
                 .select(col("received_ts").as("received_at"), col("event_ts").as("event_time")), metrics);

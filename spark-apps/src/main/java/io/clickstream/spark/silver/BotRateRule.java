@@ -39,8 +39,9 @@ import static org.apache.spark.sql.functions.when;
  * <p>
  * The counts live in the driver, across micro-batches: a visitor's count of a minute is kept while the visitor sends
  * events of that minute, and for {@value #KEPT_MINUTES} minutes of receive time after the last one (before the oldest
- * receipt of the next batch), whatever the minute (a client's clock cannot put its events out of reach). A restart forgets the counts but not the flags: they are read
- * back from the silver tables ({@code bot_reason}), so a batch run again flags at least the rows it flagged before.
+ * receipt of the next batch), whatever the minute (a client's clock cannot put its events out of reach). A restart
+ * forgets the counts but not the flags: they are read back from the silver tables ({@code bot_reason}), so a batch run
+ * again flags at least the rows it flagged before.
  */
 public final class BotRateRule {
     public static final String REASON = "event_rate";
@@ -99,7 +100,9 @@ public final class BotRateRule {
         }
         Map<VisitorDay, Row> flags = new LinkedHashMap<>();
         long rows = 0;
+        long agentRows = 0;
         for (Row r : perMinute) {
+            agentRows += r.getLong(4);
             long minute = r.getLong(2);
             VisitorDay day = new VisitorDay(r.getString(0), r.getString(1), Math.floorDiv(minute * MINUTE_MS, DAY_MS));
             Long from = flaggedFrom.get(day);
@@ -110,7 +113,7 @@ public final class BotRateRule {
             flags.computeIfAbsent(day, d -> RowFactory.create(d.site(), d.visitor(), new Timestamp(from),
                     new Timestamp((d.day() + 1) * DAY_MS)));
         }
-        return new Verdict(List.copyOf(flags.values()), rows);
+        return new Verdict(List.copyOf(flags.values()), rows, agentRows);
     }
 
     /**
@@ -164,9 +167,12 @@ public final class BotRateRule {
                 });
     }
 
-    /** Which visitors of a batch are bots by rate, from when; and how many of its rows that makes bots (by rate only). */
-    public record Verdict(List<Row> flags, long rows) {
-        static final Verdict NONE = new Verdict(List.of(), 0);
+    /**
+     * Which visitors of a batch are bots by rate, from when; how many of its rows that makes bots (by rate only), and how
+     * many are bots by their agent.
+     */
+    public record Verdict(List<Row> flags, long rows, long agentRows) {
+        static final Verdict NONE = new Verdict(List.of(), 0, 0);
 
         /**
          * {@code events} (enriched, of the assessed batch) with {@code is_bot} and {@code bot_reason} set on the rows of

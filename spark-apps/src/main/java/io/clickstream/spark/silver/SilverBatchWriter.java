@@ -53,14 +53,14 @@ public final class SilverBatchWriter implements VoidFunction2<Dataset<Row>, Long
             // Product lines enrich only the commerce rows again: cheaper than caching every enriched event.
             Dataset<Row> commerce = bots.apply(SilverTransform.enrich(valid.where(col("commerce.products").isNotNull())));
             writeEvents(SilverTransform.productLines(commerce), bots.apply(SilverTransform.enrich(valid)), batchId);
-            BatchStats.reportSilver(batch, QualityRules.names(config), bots.rows(), metrics);
+            BatchStats.reportSilver(batch, QualityRules.names(config), bots.agentRows(), bots.rows(), metrics);
             return;
         }
         Dataset<Row> events = bots.apply(SilverTransform.enrich(valid)).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             writeEvents(SilverTransform.productLines(events), events, batchId);
             JobDescriptions.run(batch.sparkSession(), "silver metrics", () -> BatchStats.reportSilver(batch,
-                    QualityRules.names(config), bots.rows(), metrics));
+                    QualityRules.names(config), bots.agentRows(), bots.rows(), metrics));
             then.accept(events);
         } finally {
             events.unpersist();

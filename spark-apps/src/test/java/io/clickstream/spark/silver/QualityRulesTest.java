@@ -96,7 +96,7 @@ class QualityRulesTest {
                 .add("bad-url-and-late", ok("3").str("event_time", "2026-11-20T11:00:00Z").page("/relative", "/relative").json(), T)
                 .add("browser-url", ok("4").page("https://shop.example/s?q=a|b", "/s").referrer("https://forum.example/t/a|b").json(), T);
         long[] counted = new long[2];
-        BatchStats.reportSilver(SilverTransform.check(rows.toBronze(spark), config), QualityRules.names(config), 0, new PipelineMetrics() {
+        BatchStats.reportSilver(SilverTransform.check(rows.toBronze(spark), config), QualityRules.names(config), 0, 0, new PipelineMetrics() {
             @Override
             public void quarantined(long rows, Map<String, Long> perRule) {
                 counted[0] = rows;
