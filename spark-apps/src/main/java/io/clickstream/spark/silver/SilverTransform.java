@@ -12,11 +12,13 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.exists;
 import static org.apache.spark.sql.functions.hour;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.posexplode;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
@@ -31,18 +33,21 @@ public final class SilverTransform {
 
     /**
      * Adds what the silver stream needs before deduplication: the rule violations, the event time, the
-     * deduplication key (the order of a purchase, else the event id; the Kafka position for rows without one, so
-     * they are never merged) and
-     * the late flag (event time further behind the receive time than the allowed lateness).
+     * deduplication key and the late flag (event time further behind the receive time than the allowed lateness).
+     * The key: the order of a clean purchase, else the event id; the Kafka position for rows without one, so they are
+     * never merged. A row that broke a rule has a key of its own kind: quarantined, it must not take the place of a
+     * clean purchase of the same order sent after it (a server resending the order the browser sent malformed).
      */
     public static Dataset<Row> check(Dataset<Row> bronze, PipelineConfig config) {
         long latenessMicros = config.allowedLateness().toNanos() / 1000;
+        Column eventKey = coalesce(col("event_id"),
+                concat_ws(":", col("topic"), col("partition").cast("string"), col("offset").cast("string")));
         return bronze
                 .withColumn("dq_violations", QualityRules.violations(config))
                 .withColumn("event_ts", QualityRules.eventTime())
                 .withColumn("received_ts", QualityRules.receivedTime())
-                .withColumn("dedup_key", coalesce(orderKey(), col("event_id"),
-                        concat_ws(":", col("topic"), col("partition").cast("string"), col("offset").cast("string"))))
+                .withColumn("dedup_key", when(size(col("dq_violations")).gt(0), concat_ws(":", lit("invalid"), eventKey))
+                        .otherwise(coalesce(orderKey(), eventKey)))
                 .withColumn("is_late", coalesce(
                         unix_micros(col("event_ts")).lt(unix_micros(col("received_ts")).minus(latenessMicros)),
                         lit(false)));
@@ -53,8 +58,16 @@ public final class SilverTransform {
      * counting it twice would double its revenue. Null for other events.
      */
     private static Column orderKey() {
-        return when(col("event_type").equalTo("purchase").and(col("commerce.order_id").isNotNull()),
-                concat_ws(":", lit("order"), col("site_id"), col("commerce.order_id")));
+        return when(col("event_type").equalTo("purchase").and(orderId().isNotNull()),
+                concat_ws(":", lit("order"), col("site_id"), orderId()));
+    }
+
+    /**
+     * The event's order id; a blank one is none (a checkout template that left it empty): taken for an id, it would
+     * make every such purchase of the site one order.
+     */
+    static Column orderId() {
+        return when(length(trim(col("commerce.order_id"))).gt(0), col("commerce.order_id"));
     }
 
     public static Dataset<Row> valid(Dataset<Row> checked) {
@@ -96,7 +109,7 @@ public final class SilverTransform {
                         col("context.screen.width").as("screen_width"), col("context.screen.height").as("screen_height"),
                         col("context.ip").as("ip"), col("context.library.name").as("library_name"),
                         col("context.library.version").as("library_version"),
-                        col("commerce.order_id").as("order_id"), revenue().as("revenue"),
+                        orderId().as("order_id"), revenue().as("revenue"),
                         upper(col("commerce.currency")).as("currency"), col("commerce.products").as("products"),
                         col("properties"), col("is_late"),
                         to_date(col("event_ts")).as("event_date"), hour(col("event_ts")).as("event_hour"),

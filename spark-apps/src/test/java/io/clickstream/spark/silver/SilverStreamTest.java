@@ -24,6 +24,7 @@ class SilverStreamTest {
     private static final String B = "bbbbbbbb-0000-0000-0000-000000000002";
     private static final String C = "cccccccc-0000-0000-0000-000000000003";
     private static final String D = "dddddddd-0000-0000-0000-000000000004";
+    private static final String E = "eeeeeeee-0000-0000-0000-000000000005";
     private final SparkSession spark = SparkTestSession.get();
 
     @Test
@@ -83,6 +84,37 @@ class SilverStreamTest {
         List<Row> events = spark.read().format("delta").load(SilverTables.path(config, SilverTables.EVENTS))
                 .select("event_id").orderBy("event_id").collectAsList();
         assertThat(events).extracting(r -> r.getString(0)).containsExactly(A, B, D);
+    }
+
+    @Test
+    void aBlankOrderIdIsNoOrderAndAQuarantinedPurchaseDoesNotHideItsOrder(@TempDir Path dir) throws Exception {
+        PipelineConfig config = SparkTestSession.config(dir);
+        BronzeTable.ensure(spark, config);
+        appendToBronze(config, new KafkaRows(0)
+                // orders of a checkout that left the id empty: each its own purchase, not one
+                .add("v1", EventJson.event(A, "purchase", "v1", "2026-11-20T12:00:00Z").order("", "20.00", "EUR").json(),
+                        "2026-11-20T12:00:01Z")
+                .add("v2", EventJson.event(B, "purchase", "v2", "2026-11-20T12:00:00Z").order("", "30.00", "EUR").json(),
+                        "2026-11-20T12:00:01Z")
+                .add("v4", EventJson.event(E, "purchase", "v4", "2026-11-20T12:00:00Z").order("  ", "10.00", "EUR").json(),
+                        "2026-11-20T12:00:01Z")
+                // order o-2 sent with a currency that is no ISO code: quarantined
+                .add("v3", EventJson.event(C, "purchase", "v3", "2026-11-20T12:00:00Z").order("o-2", "40.00", "RMB").json(),
+                        "2026-11-20T12:00:01Z"));
+        runSilverOnce(config);
+        // the same order sent again, clean, by the shop's server: the order's only clean copy
+        appendToBronze(config, new KafkaRows(4)
+                .add("v3", EventJson.event(D, "purchase", "v3", "2026-11-20T12:01:00Z").order("o-2", "40.00", "CNY").json(),
+                        "2026-11-20T12:01:01Z"));
+        runSilverOnce(config);
+
+        List<Row> events = spark.read().format("delta").load(SilverTables.path(config, SilverTables.EVENTS))
+                .select("event_id", "order_id").orderBy("event_id").collectAsList();
+        assertThat(events).extracting(r -> r.getString(0)).containsExactly(A, B, D, E);
+        assertThat(events).extracting(r -> r.getString(1)).containsExactly(null, null, "o-2", null);
+        List<Row> quarantined = spark.read().format("delta").load(SilverTables.path(config, SilverTables.QUARANTINE))
+                .select("event_id").collectAsList();
+        assertThat(quarantined).extracting(r -> r.getString(0)).containsExactly(C);
     }
 
     @Test
