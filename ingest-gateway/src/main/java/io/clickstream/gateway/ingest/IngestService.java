@@ -188,7 +188,7 @@ public class IngestService {
             RawEvent event = raw.get(i);
             Rejection rejection = event.rejection();
             if (rejection == null) {
-                EventValidator.Result result = validator.validate(event.node(), site, receivedAt, receivedAtText,
+                EventValidator.Result result = validator.validate(event.node(), event.index(), site, receivedAt, receivedAtText,
                         event.namedIp() == null ? ip : clientIp.anonymizeNamed(event.namedIp(), ip));
                 if (result.event() != null) {
                     accepted.add(result.event());

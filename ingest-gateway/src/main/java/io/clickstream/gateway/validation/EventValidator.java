@@ -68,12 +68,11 @@ public class EventValidator {
         }
     }
 
-    public Result validate(JsonNode node, Site site, Instant receivedAt, String anonymizedIp) {
-        return validate(node, site, receivedAt, format(receivedAt), anonymizedIp);
-    }
-
-    /** {@code receivedAtText} is {@link #format(Instant) format(receivedAt)}, formatted once per request. */
-    public Result validate(JsonNode node, Site site, Instant receivedAt, String receivedAtText, String anonymizedIp) {
+    /**
+     * {@code position}: the event's index in its request. {@code receivedAtText} is {@link #format(Instant)
+     * format(receivedAt)}, formatted once per request.
+     */
+    public Result validate(JsonNode node, int position, Site site, Instant receivedAt, String receivedAtText, String anonymizedIp) {
         if (!(node instanceof ObjectNode event)) {
             return Result.rejected(RejectReason.INVALID_EVENT, "an event must be a JSON object");
         }
@@ -114,14 +113,15 @@ public class EventValidator {
         if (corrected.isAfter(receivedAt.plus(maxDrift))) {
             return Result.rejected(RejectReason.TIMESTAMP_OUT_OF_RANGE, "occurred_at is in the future");
         }
-        stamp(event, occurred, sent, receivedAtText, corrected.truncatedTo(ChronoUnit.MILLIS), anonymizedIp);
+        stamp(event, position, occurred, sent, receivedAtText, corrected.truncatedTo(ChronoUnit.MILLIS), anonymizedIp);
         return Result.ok(new ValidEvent(event, site.id(), event.get("anonymous_id").asText(), receivedAt, receivedAtText));
     }
 
     /** What the gateway adds: contract version, an id when the client sent none, its clock, and the kept IP. */
-    private static void stamp(ObjectNode event, Instant occurred, Instant sent, String receivedAt, Instant eventTime, String ip) {
+    private static void stamp(ObjectNode event, int position, Instant occurred, Instant sent, String receivedAt, Instant eventTime,
+                              String ip) {
         JsonNode id = event.get("event_id");
-        event.put("event_id", id == null || id.isNull() ? contentId(event) : id.asText().toLowerCase(Locale.ROOT));
+        event.put("event_id", id == null || id.isNull() ? contentId(event, position) : id.asText().toLowerCase(Locale.ROOT));
         event.put("schema_version", ClickEvent.SCHEMA_VERSION);
         // Timestamps leave the gateway in one form (UTC, 'Z'), whatever offset the client used.
         event.put("occurred_at", format(occurred));
@@ -140,12 +140,13 @@ public class EventValidator {
     }
 
     /**
-     * An id for an event sent without one, named by its content but for {@code sent_at}: sent again (a retry after a
-     * 503, when Kafka may have taken it after all), it gets the same id, and silver keeps one copy.
+     * An id for an event sent without one, named by its content but for {@code sent_at}, and by its position in the
+     * request: sent again (a retry after a 503, when Kafka may have taken it after all), it gets the same id, and
+     * silver keeps one copy; two identical events in one request stay two.
      */
-    static String contentId(ObjectNode event) {
+    static String contentId(ObjectNode event, int position) {
         JsonNode sent = event.remove("sent_at");
-        byte[] content = event.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] content = (position + "/" + event).getBytes(StandardCharsets.UTF_8);
         if (sent != null) {
             event.set("sent_at", sent);
         }

@@ -87,11 +87,20 @@ class EventsRouteTest {
         String another = "{\"event_type\":\"click\",\"anonymous_id\":\"" + anon + "\",\"occurred_at\":\"" + occurred.plusMillis(1) + "\"}";
         given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key").body(another)
                 .when().post("/v1/events").then().statusCode(202);
+        // Two identical clicks in one request (a double click, time in whole seconds) are two events, sent again or not.
+        String twice = "[" + another + "," + another + "]";
+        for (int i = 0; i < 2; i++) {
+            given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key").body(twice)
+                    .when().post("/v1/events").then().statusCode(202);
+        }
 
-        List<String> ids = TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 3, WAIT).stream()
+        List<String> ids = TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 7, WAIT).stream()
                 .sorted(java.util.Comparator.comparingLong(Record::offset)).map(r -> r.value().get("event_id").asText()).toList();
-        assertThat(ids).hasSize(3);
+        assertThat(ids).hasSize(7);
         assertThat(ids.get(0)).matches("[0-9a-f-]{36}").isEqualTo(ids.get(1)).isNotEqualTo(ids.get(2));
+        assertThat(ids.subList(3, 7)).doesNotContain(ids.get(0));
+        assertThat(ids.get(3)).isEqualTo(ids.get(5)).isNotEqualTo(ids.get(4));
+        assertThat(ids.get(4)).isEqualTo(ids.get(6));
     }
 
     @Test
