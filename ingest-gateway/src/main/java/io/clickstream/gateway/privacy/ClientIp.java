@@ -10,13 +10,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Turns the raw client IP into what may be kept: truncated (IPv4 /24, IPv6 /48), a salted hash, or nothing. */
 @Singleton
 public class ClientIp {
-    private static final Pattern IP_MEMBER = Pattern.compile("(\"ip\"\\s*:\\s*)\"((?:[^\"\\\\]|\\\\.)*)\"");
+    /** An {@code "ip"} member with its string value, or with the start of one the text's end cut off (group 3 empty). */
+    private static final Pattern IP_MEMBER = Pattern.compile("(\"ip\"\\s*:\\s*)\"((?:[^\"\\\\]|\\\\.)*)(\"|\\\\?$)");
 
     private final GatewayConfig.IpMode mode;
     private final byte[] salt;
@@ -50,19 +52,30 @@ public class ClientIp {
      * {@code null} (an escaped value is no address). Done on the text: the payload may be cut short or not be JSON.
      */
     public String redact(String payload) {
+        return redact(payload, this::anonymize);
+    }
+
+    /**
+     * {@link #redact(String)} with {@code keep} for what an address becomes. A value the payload's end cut short (a
+     * body sent cut, or cut to the event size limit) becomes {@code null}: the start of an address is kept nowhere.
+     */
+    static String redact(String payload, UnaryOperator<String> keep) {
         if (payload == null || !payload.contains("\"ip\"")) {
             return payload;
         }
         Matcher m = IP_MEMBER.matcher(payload);
         StringBuilder out = new StringBuilder(payload.length());
         while (m.find()) {
-            String kept = anonymize(m.group(2));
+            String kept = m.group(3).equals("\"") ? keep.apply(m.group(2)) : null;
             m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + (kept == null ? "null" : '"' + kept + '"')));
         }
         return m.appendTail(out).toString();
     }
 
-    /** IPv4 keeps its first 3 bytes, IPv6 its first 6 (/48); anything that is not an IP literal is dropped. */
+    /**
+     * IPv4 keeps its first 3 bytes, IPv6 its first 6 (/48), a 6to4 address the prefix and its IPv4 address's first 3;
+     * anything that is not an IP literal is dropped.
+     */
     public static String truncate(String rawIp) {
         return leadingBytes(rawIp, 3, 6);
     }
@@ -80,6 +93,9 @@ public class ClientIp {
         try {
             byte[] addr = InetAddress.getByAddress(literal).getAddress(); // an IPv4-mapped IPv6 address as IPv4
             int keep = addr.length == 4 ? ipv4Bytes : ipv6Bytes;
+            if (addr.length == 16 && addr[0] == 0x20 && addr[1] == 0x02) {
+                keep = Math.min(keep, 2 + ipv4Bytes); // 6to4 (2002::/16): bytes 2-5 are the client's IPv4 address
+            }
             for (int i = keep; i < addr.length; i++) {
                 addr[i] = 0;
             }
