@@ -310,8 +310,9 @@
       href: el.href ? cut(el.href, 2048) : undefined, element_id: el.id || undefined });
   }, true);
 
+  // The stub's calls wait for init like any made before it: an identify or reset then applies to the first page view.
   const calls = Array.isArray(stub) ? stub.slice() : [];
   const init = calls.filter(a => a[0] === 'init');
+  calls.filter(a => a[0] !== 'init' && api[a[0]]).forEach(a => pre.push([a[0], a.slice(1)]));
   if (init.length || attr('write-key')) api.init(init.length ? init[0][1] : undefined);
-  calls.filter(a => a[0] !== 'init' && api[a[0]]).forEach(a => api[a[0]].apply(api, a.slice(1)));
 })(window, document);

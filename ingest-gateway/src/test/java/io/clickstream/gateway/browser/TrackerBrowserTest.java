@@ -184,13 +184,15 @@ class TrackerBrowserTest {
     @Test
     void failedSendsAreRetriedWithBackoffHonouringRetryAfter() {
         try (FlakyGateway gateway = new FlakyGateway(503, 500)) {
-            // early=1: a call made through the snippet's stub before the tracker loaded, replayed after init.
+            // early=1: calls made through the snippet's stub before the tracker loaded, replayed after init.
             open("test-pages/tracker.html?early=1&host=" + encode(gateway.url()));
             String visitor = anonymousId();
 
             List<JsonNode> events = awaitEvents(visitor, 2);
             assertThat(events).extracting(e -> e.path("event_type").asText()).containsExactly("page_view", "early_call");
             assertThat(events.get(1).path("properties").path("queued").asBoolean()).isTrue();
+            // the stub's identify applies before the first page view, as a call made after the tracker loaded would
+            assertThat(events).extracting(e -> e.path("user_id").asText()).containsExactly("early-user", "early-user");
 
             assertThat(gateway.attempts).extracting(Attempt::status).containsExactly(503, 500, 202);
             List<String> ids = events.stream().map(e -> e.path("event_id").asText()).toList();
