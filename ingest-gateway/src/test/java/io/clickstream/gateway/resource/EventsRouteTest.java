@@ -17,8 +17,10 @@ import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
 
@@ -160,11 +162,31 @@ class EventsRouteTest {
                 .when().post("/v1/events")
                 .then().statusCode(202).body("accepted", equalTo(1)).body("rejected", equalTo(2))
                 .body("errors[0].index", equalTo(1)).body("errors[0].reason", equalTo("invalid_event"))
-                .body("errors[0].message", equalTo("$.commerce.revenue: number out of range"))
+                .body("errors[0].message", containsString("/commerce/revenue: must have an exclusive maximum value"))
                 .body("errors[1].index", equalTo(2)).body("errors[1].message", equalTo("$.properties.scores[1]: number out of range"));
 
         assertThat(TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 1, WAIT))
                 .extracting(r -> r.value().get("event_type").asText()).containsExactly("page_view");
+    }
+
+    @Test
+    void amountsAndQuantitiesTheTablesCannotHoldAreRefused() {
+        String anon = "anon-" + UUID.randomUUID();
+        String purchase = "{\"event_type\":\"purchase\",\"anonymous_id\":\"" + anon + "\",\"occurred_at\":\"" + Instant.now() + "\","
+                + "\"commerce\":{\"currency\":\"EUR\",%s}}";
+        String batch = "[" + purchase.formatted("\"revenue\":9999999999999.5")
+                + "," + purchase.formatted("\"revenue\":1e16")
+                + "," + purchase.formatted("\"products\":[{\"sku\":\"x\",\"price\":-12345678901234567}]")
+                + "," + purchase.formatted("\"products\":[{\"sku\":\"x\",\"quantity\":99999999999999999999}]")
+                + "," + purchase.formatted("\"products\":[{\"sku\":\"x\",\"quantity\":9223372036854775807}]") + "]";
+        given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key").body(batch)
+                .when().post("/v1/events")
+                .then().statusCode(202).body("accepted", equalTo(2)).body("rejected", equalTo(3))
+                .body("errors.index", contains(1, 2, 3)).body("errors.reason", everyItem(equalTo("invalid_event")))
+                .body("errors[0].message", containsString("revenue")).body("errors[1].message", containsString("price"))
+                .body("errors[2].message", containsString("quantity"));
+
+        assertThat(TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 2, WAIT)).hasSize(2);
     }
 
     @Test
