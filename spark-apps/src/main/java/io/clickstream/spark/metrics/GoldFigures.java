@@ -13,6 +13,7 @@ import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashSet;
@@ -31,12 +32,18 @@ import static org.apache.spark.sql.functions.max;
 /**
  * Business figures for dashboards, read from the gold tables every 30 seconds: page views in the last complete
  * minute, visitors and live sessions, revenue of the last complete 5-minute window, funnel steps of the newest funnel
- * window, and the top 10 pages (a bounded label set). The last complete window is the one just before the newest
- * (which is still filling): a quiet one counts zero, not the figures of an older window.
+ * window, and the top 10 pages (a bounded label set). The last complete window is the one just before the one gold
+ * is filling: the newest with rows, or, once none came for longer than gold may lag behind the clock, the clock's. A
+ * quiet window counts zero, not the figures of an older one, and so does every window after the traffic stopped.
  */
 public final class GoldFigures implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GoldFigures.class);
     private static final Duration PERIOD = Duration.ofSeconds(30);
+    /**
+     * How far gold may lag behind the clock: the pipeline's freshness objective (its alert fires past it). A window
+     * that ended longer ago than this is taken as complete in gold, rows or none.
+     */
+    static final Duration GOLD_LAG_ALLOWANCE = Duration.ofMinutes(5);
     private static final String[] STEPS = {"viewed", "viewed_product", "added_to_cart", "started_checkout", "purchased"};
     private final SparkSession spark;
     private final PipelineConfig config;
@@ -55,7 +62,8 @@ public final class GoldFigures implements AutoCloseable {
         this(spark, config, metrics, Clock.systemUTC());
     }
 
-    GoldFigures(SparkSession spark, PipelineConfig config, PrometheusMetrics metrics, Clock clock) {
+    /** Figures as of {@code clock}'s time, e.g. for tables written in the past. */
+    public GoldFigures(SparkSession spark, PipelineConfig config, PrometheusMetrics metrics, Clock clock) {
         this.spark = spark;
         this.config = config;
         this.metrics = metrics;
@@ -103,11 +111,11 @@ public final class GoldFigures implements AutoCloseable {
 
     private void pageViews() {
         Dataset<Row> pages = table("page_metrics_1m");
-        Row newestMinute = newestStarted(pages);
-        if (newestMinute.isNullAt(0)) {
+        Timestamp filling = filling(pages, config.pageWindow());
+        if (filling == null) {
             return;
         }
-        Dataset<Row> inMinute = windowBefore(pages, newestMinute.getTimestamp(0), config.pageWindow());
+        Dataset<Row> inMinute = windowBefore(pages, filling, config.pageWindow());
         business("page_views_last_minute", sum(inMinute, "page_views"));
         List<Row> top = inMinute.groupBy("page_path").sum("page_views")
                 .orderBy(col("sum(page_views)").desc()).limit(10).collectAsList();
@@ -137,11 +145,11 @@ public final class GoldFigures implements AutoCloseable {
 
     private void revenue() {
         Dataset<Row> revenue = table("revenue_5m");
-        Row newest = newestStarted(revenue);
-        if (newest.isNullAt(0)) {
+        Timestamp filling = filling(revenue, config.revenueWindow());
+        if (filling == null) {
             return;
         }
-        List<Row> perCurrency = windowBefore(revenue, newest.getTimestamp(0), config.revenueWindow())
+        List<Row> perCurrency = windowBefore(revenue, filling, config.revenueWindow())
                 .groupBy("currency").agg(org.apache.spark.sql.functions.sum(col("revenue")).cast("double")).collectAsList();
         Set<String> now = new HashSet<>();
         for (Row r : perCurrency) {
@@ -156,9 +164,9 @@ public final class GoldFigures implements AutoCloseable {
 
     private void funnel() {
         Dataset<Row> funnel = table(Funnel.TABLE);
-        Row newest = newestStarted(funnel);
-        if (!newest.isNullAt(0)) {
-            Dataset<Row> current = funnel.where(col("window_start").equalTo(newest.getTimestamp(0)));
+        Timestamp filling = filling(funnel, config.funnelWindow());
+        if (filling != null) {
+            Dataset<Row> current = funnel.where(col("window_start").equalTo(filling));
             double[] sessions = new double[STEPS.length];
             for (int i = 0; i < STEPS.length; i++) {
                 sessions[i] = sum(current, STEPS[i]);
@@ -184,11 +192,22 @@ public final class GoldFigures implements AutoCloseable {
     }
 
     /**
-     * The newest window that has begun by now. Silver takes events up to 10 minutes ahead of their receipt (a client
-     * clock running fast), and their windows would otherwise pass for the newest, leaving the figures on an empty one.
+     * The start of the window gold is filling, or null while the table has none: the newest window that has begun by
+     * now, unless the clock says a later one has (the traffic stopped, or gold stalled, for longer than
+     * {@link #GOLD_LAG_ALLOWANCE}). Windows that begin after now do not count: silver takes events up to 10 minutes
+     * ahead of their receipt (a client clock running fast), and their windows would pass for the newest, leaving the
+     * figures on an empty one.
      */
-    private Row newestStarted(Dataset<Row> windows) {
-        return windows.where(col("window_start").leq(lit(Timestamp.from(clock.instant())))).agg(max("window_start")).head();
+    private Timestamp filling(Dataset<Row> windows, Duration length) {
+        Instant now = clock.instant();
+        Row newest = windows.where(col("window_start").leq(lit(Timestamp.from(now)))).agg(max("window_start")).head();
+        if (newest.isNullAt(0)) {
+            return null;
+        }
+        long lengthMs = length.toMillis();
+        long byClock = Math.floorDiv(now.minus(GOLD_LAG_ALLOWANCE).toEpochMilli(), lengthMs) * lengthMs;
+        Timestamp started = newest.getTimestamp(0);
+        return started.getTime() >= byClock ? started : new Timestamp(byClock);
     }
 
     /** The rows of the window just before {@code newest}: Delta skips the files that hold none of its rows. */

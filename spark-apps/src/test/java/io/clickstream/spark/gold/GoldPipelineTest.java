@@ -266,7 +266,9 @@ class GoldPipelineTest {
     @Test
     void businessFiguresForPrometheusComeFromGold() throws Exception {
         try (PrometheusMetrics metrics = new PrometheusMetrics().serve(0)) {
-            new GoldFigures(spark, config, metrics).refresh();
+            // a minute after the last batch's events
+            new GoldFigures(spark, config, metrics, java.time.Clock.fixed(java.time.Instant.parse("2026-11-20T12:47:00Z"),
+                    java.time.ZoneOffset.UTC)).refresh();
             String scraped = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                     java.net.URI.create("http://127.0.0.1:" + metrics.port() + "/metrics")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString()).body();

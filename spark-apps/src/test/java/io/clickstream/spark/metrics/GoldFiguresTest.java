@@ -4,14 +4,26 @@ import io.clickstream.spark.config.PipelineConfig;
 import io.clickstream.spark.gold.GoldTables;
 import io.clickstream.spark.testing.MetricsScrape;
 import io.clickstream.spark.testing.SparkTestSession;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class GoldFiguresTest {
@@ -57,7 +69,7 @@ class GoldFiguresTest {
                 AS t(site_id, window_start, sku, currency, revenue)"""), true)
                 .write().format("delta").mode("append").save(path);
         try (PrometheusMetrics metrics = new PrometheusMetrics().serve(0);
-             GoldFigures figures = new GoldFigures(spark, config, metrics)) {
+             GoldFigures figures = new GoldFigures(spark, config, metrics, at("2026-11-20T12:07:00Z"))) {
             figures.refresh();
             String scraped = MetricsScrape.of(metrics);
             // 12:05 is still open; 12:00 is the last complete window, 11:55 an older one
@@ -73,15 +85,14 @@ class GoldFiguresTest {
         PipelineConfig config = SparkTestSession.config(dir);
         GoldTables.ensure(spark, config);
         String path = GoldTables.path(config, "page_metrics_1m");
-        try (PrometheusMetrics metrics = new PrometheusMetrics().serve(0);
-             GoldFigures figures = new GoldFigures(spark, config, metrics)) {
+        try (PrometheusMetrics metrics = new PrometheusMetrics().serve(0)) {
             appendPageViews(path, "('shop', '2026-11-20 12:00:00', '/a', 5), ('shop', '2026-11-20 12:01:00', '/b', 1)");
-            figures.refresh();
+            new GoldFigures(spark, config, metrics, at("2026-11-20T12:01:30Z")).refresh();
             assertThat(MetricsScrape.of(metrics)).contains("clickstream_business_value{figure=\"page_views_last_minute\"} 5.0")
                     .contains("clickstream_top_page_views{page=\"/a\",rank=\"1\"} 5.0");
 
             appendPageViews(path, "('shop', '2026-11-20 12:04:00', '/c', 2)"); // 12:02-12:03 quiet
-            figures.refresh();
+            new GoldFigures(spark, config, metrics, at("2026-11-20T12:04:30Z")).refresh();
             assertThat(MetricsScrape.of(metrics)).contains("clickstream_business_value{figure=\"page_views_last_minute\"} 0.0")
                     .doesNotContain("clickstream_top_page_views{");
         }
@@ -111,6 +122,81 @@ class GoldFiguresTest {
                     .contains("clickstream_top_page_views{page=\"/a\",rank=\"1\"} 5.0")
                     .contains("clickstream_business_value{figure=\"active_visitors_today\"} 35.0");
         }
+    }
+
+    /**
+     * The traffic stopped at 12:05: once gold cannot be lagging that far behind any more, the figures move on with the
+     * clock, to the last minute that had traffic, then to quiet windows, instead of repeating older windows for good.
+     */
+    @Test
+    void afterTheTrafficStopsTheFiguresFollowTheClock(@TempDir Path dir) throws Exception {
+        PipelineConfig config = SparkTestSession.config(dir);
+        GoldTables.ensure(spark, config);
+        appendPageViews(GoldTables.path(config, "page_metrics_1m"),
+                "('shop', '2026-11-20 12:03:00', '/a', 5), ('shop', '2026-11-20 12:04:00', '/b', 1)");
+        String revenue = GoldTables.path(config, "revenue_5m");
+        spark.read().format("delta").load(revenue).limit(0).unionByName(spark.sql("""
+                SELECT 'shop' AS site_id, CAST(w AS TIMESTAMP) AS window_start,
+                       CAST(w AS TIMESTAMP) + INTERVAL 5 MINUTES AS window_end, 'a' AS sku, 'c' AS category,
+                       'EUR' AS currency, CAST(r AS DECIMAL(18,2)) AS revenue, 1L AS units, 1L AS orders
+                FROM VALUES ('2026-11-20 12:00:00', '10.00'), ('2026-11-20 12:05:00', '3.00') AS t(w, r)"""), true)
+                .write().format("delta").mode("append").save(revenue);
+        String funnel = GoldTables.path(config, "funnel");
+        Dataset<Row> funnelRow = spark.sql("""
+                SELECT 'shop' AS site_id, CAST('2026-11-20 12:00:00' AS TIMESTAMP) AS window_start, 4L AS sessions,
+                       4L AS viewed, 2L AS viewed_product, 1L AS added_to_cart, 1L AS started_checkout, 1L AS purchased""");
+        // the table's other columns: zero where they may not be null
+        List<Column> columns = new ArrayList<>();
+        for (StructField f : spark.read().format("delta").load(funnel).schema().fields()) {
+            columns.add(Arrays.asList(funnelRow.columns()).contains(f.name()) ? col(f.name()).cast(f.dataType())
+                    : (f.nullable() ? lit(null) : lit(0)).cast(f.dataType()).as(f.name()));
+        }
+        funnelRow.select(columns.toArray(Column[]::new)).write().format("delta").mode("append").save(funnel);
+        Instant[] now = {Instant.parse("2026-11-20T12:05:30Z")}; // gold may still be catching up
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        try (PrometheusMetrics metrics = new PrometheusMetrics().serve(0);
+             GoldFigures figures = new GoldFigures(spark, config, metrics, clock)) {
+            String pageViews = "clickstream_business_value{figure=\"page_views_last_minute\"} ";
+            String viewed = "clickstream_funnel_sessions{step=\"viewed\"} ";
+
+            figures.refresh();
+            assertThat(MetricsScrape.of(metrics)).contains(pageViews + "5.0", "clickstream_revenue_last_5m{currency=\"EUR\"} 10.0",
+                    viewed + "4.0");
+
+            now[0] = Instant.parse("2026-11-20T12:10:30Z");
+            figures.refresh();
+            assertThat(MetricsScrape.of(metrics)).contains(pageViews + "1.0", "clickstream_top_page_views{page=\"/b\",rank=\"1\"} 1.0",
+                    "clickstream_revenue_last_5m{currency=\"EUR\"} 10.0");
+
+            now[0] = Instant.parse("2026-11-20T12:16:00Z");
+            figures.refresh();
+            assertThat(MetricsScrape.of(metrics)).contains(pageViews + "0.0", "clickstream_revenue_last_5m{currency=\"EUR\"} 3.0")
+                    .doesNotContain("clickstream_top_page_views{");
+
+            now[0] = Instant.parse("2026-11-20T13:10:00Z");
+            figures.refresh();
+            assertThat(MetricsScrape.of(metrics)).contains(pageViews + "0.0", viewed + "0.0")
+                    .doesNotContain("clickstream_revenue_last_5m{");
+        }
+    }
+
+    private static Clock at(String instant) {
+        return Clock.fixed(Instant.parse(instant), ZoneOffset.UTC);
     }
 
     private void appendPageViews(String path, String rows) {
