@@ -91,6 +91,28 @@ class LauncherScriptTest {
         assertThat(builds()).as("the stamp moved past the sources").isEqualTo(1);
     }
 
+    /** A stack runs from the outputs: a build would replace the classes and jars its JVMs read. */
+    @Test
+    void noBuildUnderAStackRunningFromTheOutputs() throws Exception {
+        buildOutput();
+        Files.createFile(stamp);
+        Instant built = Instant.now().minus(1, ChronoUnit.HOURS);
+        Files.setLastModifiedTime(stamp, FileTime.from(built));
+        Files.setLastModifiedTime(source, FileTime.from(built.plus(1, ChronoUnit.MINUTES)));
+        Path markers = Files.createDirectories(home.resolve("target/.clickstream-in-use"));
+        Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        Files.writeString(markers.resolve("other-data-dir"), ended.pid() + "\n"); // a stack that is gone
+        Path running = Files.writeString(markers.resolve("data-dir"), ended.pid() + " " + ProcessHandle.current().pid() + "\n");
+
+        assertThat(run()).contains("a stack is running from it: not building now");
+        assertThat(builds()).isZero();
+
+        Files.delete(running); // ./clickstream down
+        assertThat(run()).contains("sources changed since the last build: building");
+        assertThat(builds()).isEqualTo(1);
+    }
+
     /** Ctrl-C during a build leaves outputs that look complete (a module's lib folder half copied, say). */
     @Test
     void aBuildThatDidNotFinishIsRunAgain() throws Exception {

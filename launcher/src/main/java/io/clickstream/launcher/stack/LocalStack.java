@@ -252,7 +252,7 @@ public final class LocalStack {
             return; // refused before starting anything: the state file, if any, is another stack's
         }
         try {
-            Files.deleteIfExists(settings.stateFile());
+            StackState.forget(settings);
         } catch (IOException ignored) {
             // a stale state file is recognised by its dead pids
         }
@@ -273,7 +273,7 @@ public final class LocalStack {
             });
         }
         try {
-            Files.deleteIfExists(settings.stateFile());
+            StackState.forget(settings);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -45,15 +45,37 @@ public record StackState(Instant startedAt, boolean detached, String gatewayUrl,
                 settings);
     }
 
+    /** Writes the state to {@code file}, and the stack's pids to its {@link #inUseMarker in-use marker}. */
     public void write(Path file) {
         try {
             Files.createDirectories(file.getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             JSON.writeValue(tmp.toFile(), this);
             Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Path marker = inUseMarker(settings);
+            Files.createDirectories(marker.getParent());
+            Files.writeString(marker, pids.values().stream().filter(pid -> pid > 0).map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(" ", "", "\n")));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
+    }
+
+    /** Removes the state file of the stack in {@code settings}' data folder and its in-use marker: it has stopped. */
+    public static void forget(StackSettings settings) throws IOException {
+        Files.deleteIfExists(settings.stateFile());
+        Files.deleteIfExists(inUseMarker(settings));
+    }
+
+    /**
+     * The file that tells the {@code clickstream} script a stack runs from this home's build outputs (its pids, one
+     * line), one per data folder: the script does not rebuild them under a running stack, whose JVMs load classes and
+     * read jars from them.
+     */
+    static Path inUseMarker(StackSettings settings) {
+        String dataDir = settings.dataDir().toAbsolutePath().normalize().toString();
+        return settings.home().resolve("target").resolve(".clickstream-in-use")
+                .resolve(java.util.UUID.nameUUIDFromBytes(dataDir.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString());
     }
 
     public static Optional<StackState> read(Path file) {

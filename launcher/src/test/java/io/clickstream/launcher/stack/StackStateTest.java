@@ -54,6 +54,11 @@ class StackStateTest {
         StackState state = StackState.starting(settings, true);
         state.started("gateway", other.toHandle());
         state.write(settings.stateFile());
+        // what tells the clickstream script not to rebuild the outputs under the stack
+        Path inUse = dir.resolve("target/.clickstream-in-use");
+        try (var markers = Files.list(inUse)) {
+            assertThat(markers.toList()).singleElement().satisfies(m -> assertThat(Files.readString(m)).isEqualTo(other.pid() + "\n"));
+        }
 
         StackState read = StackState.read(settings.stateFile()).orElseThrow();
         assertThat(read.anyAlive()).isTrue();
@@ -61,6 +66,9 @@ class StackStateTest {
         assertThat(LocalStack.stopFromState(settings, quiet())).isTrue();
         assertThat(other.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(settings.stateFile()).doesNotExist();
+        try (var markers = Files.list(inUse)) {
+            assertThat(markers.toList()).isEmpty();
+        }
     }
 
     @Test
