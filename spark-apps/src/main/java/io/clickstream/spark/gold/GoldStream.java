@@ -35,6 +35,11 @@ public final class GoldStream {
 
     public static StreamingQuery start(SparkSession spark, PipelineConfig config, PipelineMetrics metrics,
                                        Trigger trigger) throws TimeoutException {
+        GoldTables.ensure(spark, config);
+        // Sessions and the funnel add each batch to what they hold; the minute windows are recomputed whole.
+        requireCheckpointOrEmptyTables(spark, config, QUERY_NAME,
+                List.of(GoldTables.path(config, GoldTables.SESSIONS), GoldTables.path(config, Funnel.TABLE)),
+                "move gold.sessions and gold.funnel aside (or delete them)");
         return start(spark, config, QUERY_NAME, trigger, new GoldBatchWriter(config, GoldRollup.Cadence.EVERY_BATCH, metrics));
     }
 
@@ -46,7 +51,9 @@ public final class GoldStream {
     public static StreamingQuery startPeriodic(SparkSession spark, PipelineConfig config, PipelineMetrics metrics,
                                                Trigger trigger) throws TimeoutException {
         GoldTables.ensure(spark, config);
-        requireCheckpointOrEmptyTables(spark, config);
+        requireCheckpointOrEmptyTables(spark, config, PERIODIC_QUERY_NAME,
+                GoldTables.rollups(config, GoldRollup.Cadence.PERIODIC).stream().map(r -> GoldTables.path(config, r.table())).toList(),
+                "move them and " + GoldTables.seenPath(config, "") + " aside (or delete them)");
         return start(spark, config, PERIODIC_QUERY_NAME, trigger,
                 new GoldBatchWriter(config, GoldRollup.Cadence.PERIODIC, metrics));
     }
@@ -64,23 +71,21 @@ public final class GoldStream {
     }
 
     /**
-     * A periodic table adds each batch to its current rows, so a new checkpoint (which reads silver from the start)
-     * would count every event again into tables that already hold them, e.g. tables written before these tables had a
-     * query of their own. Say so, rather than double the figures.
+     * {@code tables} add each batch to their current rows, so a new checkpoint (which reads silver from the start) would
+     * count every event again into tables that already hold them: tables written before they had a query of their own,
+     * written by the all-layers driver (under silver's checkpoint), or a checkpoint lost. Say so, rather than double
+     * the figures.
      */
-    private static void requireCheckpointOrEmptyTables(SparkSession spark, PipelineConfig config) {
-        if (hasOffsets(spark, config.checkpoint(PERIODIC_QUERY_NAME))) {
+    private static void requireCheckpointOrEmptyTables(SparkSession spark, PipelineConfig config, String query,
+                                                       List<String> tables, String rebuild) {
+        if (hasOffsets(spark, config.checkpoint(query))) {
             return;
         }
-        List<String> filled = GoldTables.rollups(config, GoldRollup.Cadence.PERIODIC).stream()
-                .map(r -> GoldTables.path(config, r.table()))
-                .filter(path -> !spark.read().format("delta").load(path).isEmpty())
-                .toList();
+        List<String> filled = tables.stream().filter(path -> !spark.read().format("delta").load(path).isEmpty()).toList();
         if (!filled.isEmpty()) {
-            throw new IllegalStateException("The " + PERIODIC_QUERY_NAME + " query has no checkpoint at "
-                    + config.checkpoint(PERIODIC_QUERY_NAME) + ", but the tables it keeps already hold rows: " + filled
-                    + ". Starting it would count silver's events into them a second time. To rebuild them from silver, "
-                    + "move them and " + GoldTables.seenPath(config, "") + " aside (or delete them), then start again.");
+            throw new IllegalStateException("The " + query + " query has no checkpoint at " + config.checkpoint(query)
+                    + ", but the tables it keeps already hold rows: " + filled + ". Starting it would count silver's events "
+                    + "into them a second time. To rebuild them from silver, " + rebuild + ", then start again.");
         }
     }
 

@@ -264,6 +264,19 @@ class GoldPipelineTest {
     }
 
     @Test
+    void theGoldQueryRefusesANewCheckpointOverSessions(@TempDir Path otherCheckpoints) {
+        // As when gold.sessions was kept by the all-layers driver (under silver's checkpoint), or the checkpoint was
+        // lost: a new one reads silver from its start, and the funnel would count every session a second time.
+        PipelineConfig newCheckpoint = config.withLocations(config.warehouseRoot(), otherCheckpoints.toString());
+        assertThatThrownBy(() -> GoldStream.start(spark, newCheckpoint, PipelineMetrics.NONE, Trigger.AvailableNow()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("The gold query has no checkpoint")
+                .hasMessageContaining("sessions")
+                .hasMessageContaining("a second time");
+        assertThat(spark.streams().active()).extracting(StreamingQuery::name).doesNotContain(GoldStream.QUERY_NAME);
+    }
+
+    @Test
     void businessFiguresForPrometheusComeFromGold() throws Exception {
         try (PrometheusMetrics metrics = new PrometheusMetrics().serve(0)) {
             // a minute after the last batch's events
