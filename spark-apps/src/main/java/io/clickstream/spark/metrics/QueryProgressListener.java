@@ -49,9 +49,11 @@ public final class QueryProgressListener extends StreamingQueryListener {
                 metrics.kafkaLag.labelValues(q).set(Double.parseDouble(lag));
             }
         }
+        // A query's first batch reports the epoch as its watermark (none yet): a delay of 56 years on the dashboards.
         String wm = p.eventTime().get("watermark");
-        if (wm != null) {
-            metrics.watermark.labelValues(q).set(Instant.parse(wm).toEpochMilli() / 1000.0);
+        long wmMillis = wm == null ? 0 : Instant.parse(wm).toEpochMilli();
+        if (wmMillis > 0) {
+            metrics.watermark.labelValues(q).set(wmMillis / 1000.0);
         }
     }
 
