@@ -98,8 +98,16 @@
   const body = c => { const now = new Date().toISOString(); return JSON.stringify(c.map(e => Object.assign({}, e, { sent_at: now }))); };
   const url = () => cfg.host + '/v1/events?writeKey=' + encodeURIComponent(cfg.writeKey);
 
+  // The gateway's backoff is the site's, not the page's: a Retry-After seen by one page or tab holds for the next page
+  // and the other tabs too, which would otherwise send the stored queue at once, each, into the outage.
+  function shared() {
+    const r = json(get('retry'));
+    if (r && r.at > Date.now() && r.at > retryAt) { retryAt = Math.min(r.at, Date.now() + 36e5); attempt = Math.max(attempt, r.n | 0); }
+  }
+
   function flush(hiding) {
     if (state !== 'on') return;
+    shared();
     if (hiding) {
       // While sends fail, a beacon would be lost unseen: the queue stays stored for the next page to retry.
       if (attempt > 0 || navigator.onLine === false) return;
@@ -134,13 +142,14 @@
     if (state !== 'on' || (gone && !ok && leaving)) return;
     if (ok || DROP.indexOf(status) >= 0) {
       if (!ok) warn(status, 'the gateway refused ' + c.length + ' events (HTTP ' + status + '); they are dropped');
-      unstore(c); attempt = 0; retryAt = 0;
+      unstore(c); attempt = 0; retryAt = 0; del('retry');
       if (gone) q = without(q, c);
     } else {
       if (!gone) { q = c.concat(q); store(c); }
       const base = Math.min(6e4, 1e3 * Math.pow(2, attempt++));
       // Retry-After honoured up to an hour: a wait past setTimeout's range would fire at once, over and over.
       retryAt = Date.now() + Math.max(base / 2 + Math.random() * base / 2, Math.min(3600, parseInt(retryAfter, 10) || 0) * 1e3);
+      set('retry', JSON.stringify({ at: retryAt, n: attempt }));
     }
     if (q.length) schedule(Math.max(0, retryAt - Date.now()));
   }
@@ -211,7 +220,8 @@
     if (uid) set('uid', uid);
     const old = Date.now() - MAX_AGE;
     q = stored().filter(e => Date.parse(e.occurred_at) > old);
-    if (q.length) schedule(0);
+    shared();
+    if (q.length) schedule(Math.max(0, retryAt - Date.now()));
   }
 
   function clear() {

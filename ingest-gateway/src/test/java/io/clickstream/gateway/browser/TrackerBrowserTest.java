@@ -203,6 +203,27 @@ class TrackerBrowserTest {
         }
     }
 
+    /** A visitor moving on during an outage: the next page waits out the Retry-After too, rather than send at once. */
+    @Test
+    void aRetryAfterHoldsForTheSitesNextPage() {
+        try (FlakyGateway gateway = new FlakyGateway(503)) {
+            gateway.retryAfter = "4";
+            String page = "test-pages/tracker.html?host=" + encode(gateway.url());
+            open(page);
+            String visitor = anonymousId();
+            waitUntil(d -> gateway.attempts.size() == 1);
+            open(page);
+
+            List<JsonNode> events = awaitEvents(visitor, 2);
+            assertThat(events).extracting(e -> e.path("event_type").asText()).containsExactly("page_view", "page_view");
+            assertThat(gateway.attempts).extracting(Attempt::status).containsExactly(503, 202);
+            assertThat(gateway.attempts.get(1).nanos() - gateway.attempts.get(0).nanos())
+                    .as("the next page honours the Retry-After: 4 the page before it got").isGreaterThanOrEqualTo(Duration.ofMillis(3_900).toNanos());
+            waitUntil(d -> storedQueue() == null);
+            assertThat(js("return localStorage.getItem('cs:retry')")).as("the backoff ends with a success").isNull();
+        }
+    }
+
     @Test
     void aRetryAfterOfWeeksWaitsAnHourInsteadOfSpinningATimer() throws InterruptedException {
         try (FlakyGateway gateway = new FlakyGateway(503)) {
