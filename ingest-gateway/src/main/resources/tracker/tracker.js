@@ -1,7 +1,7 @@
 /*! clickstream.js: first-party tracker for a Clickstream gateway. No dependencies. */
 (function (w, d) {
   'use strict';
-  const VERSION = '1.0.3';
+  const VERSION = '1.0.4';
   const stub = w.clickstream;
   if (stub && stub.loaded) return;
   // Bounds: offline queue, batch bytes (browsers cap beacons and keepalive at 64 KB), the gateway's 32 KB per event,
