@@ -22,7 +22,8 @@ public class SiteRegistry {
 
     public SiteRegistry(GatewayConfig config) {
         config.sites().forEach((id, s) -> {
-            Site previous = byWriteKey.put(s.writeKey(), new Site(id, s.writeKey(), List.copyOf(s.allowedOrigins())));
+            List<String> origins = s.allowedOrigins().stream().map(o -> Origins.normalize(id, o)).toList();
+            Site previous = byWriteKey.put(s.writeKey(), new Site(id, s.writeKey(), origins));
             if (previous != null) {
                 throw new IllegalStateException("sites " + previous.id() + " and " + id + " share a write key");
             }
