@@ -273,6 +273,17 @@ test('spark: one SparkApplication per layer, restarted forever, tables and check
   assert.equal(aws['spark.kubernetes.driverEnv.CLICKSTREAM_WAREHOUSE_ROOT'], 's3a://acme-analytics/clickstream/prod/warehouse');
   assert.equal(aws['spark.hadoop.fs.s3a.endpoint'], undefined);
   assert.equal(aws['spark.kubernetes.driver.secretKeyRef.AWS_SECRET_ACCESS_KEY'], 'clickstream-aws:secret-access-key');
+  // spark.sparkConf wins over a setting of the chart's, named once (this parser, like kustomize, refuses a repeated key).
+  const provider = 'spark.hadoop.fs.s3a.aws.credentials.provider';
+  for (const h of HELMS) {
+    const irsa = byKind(render(h.bin, 'default', ['--set-string',
+      `spark.sparkConf.${provider.replaceAll('.', '\\.')}=com.amazonaws.auth.WebIdentityTokenCredentialsProvider`]), 'SparkApplication');
+    assert.ok(irsa.length >= 3);
+    for (const a of irsa) {
+      assert.equal(a.spec.sparkConf[provider], 'com.amazonaws.auth.WebIdentityTokenCredentialsProvider', h.name);
+      assert.deepEqual(crds.validate(a), []);
+    }
+  }
 });
 
 test('spark: the chart passes every JVM flag of spark-apps/src/main/jvm/spark-java17.args', () => {
