@@ -273,14 +273,16 @@ test('spark: one SparkApplication per layer, restarted forever, tables and check
   assert.equal(aws['spark.kubernetes.driverEnv.CLICKSTREAM_WAREHOUSE_ROOT'], 's3a://acme-analytics/clickstream/prod/warehouse');
   assert.equal(aws['spark.hadoop.fs.s3a.endpoint'], undefined);
   assert.equal(aws['spark.kubernetes.driver.secretKeyRef.AWS_SECRET_ACCESS_KEY'], 'clickstream-aws:secret-access-key');
-  // spark.sparkConf wins over a setting of the chart's, named once (this parser, like kustomize, refuses a repeated key).
+  // IAM roles for service accounts: no Secret, and spark.sparkConf wins over the chart's credentials provider, named
+  // once (this parser, like kustomize, refuses a repeated key).
   const provider = 'spark.hadoop.fs.s3a.aws.credentials.provider';
   for (const h of HELMS) {
-    const irsa = byKind(render(h.bin, 'default', ['--set-string',
+    const irsa = byKind(render(h.bin, 'default', ['--set-string', 'storage.credentialsSecret.name=', '--set-string',
       `spark.sparkConf.${provider.replaceAll('.', '\\.')}=com.amazonaws.auth.WebIdentityTokenCredentialsProvider`]), 'SparkApplication');
     assert.ok(irsa.length >= 3);
     for (const a of irsa) {
       assert.equal(a.spec.sparkConf[provider], 'com.amazonaws.auth.WebIdentityTokenCredentialsProvider', h.name);
+      assert.deepEqual(Object.keys(a.spec.sparkConf).filter((k) => k.includes('secretKeyRef')), [], h.name);
       assert.deepEqual(crds.validate(a), []);
     }
   }
