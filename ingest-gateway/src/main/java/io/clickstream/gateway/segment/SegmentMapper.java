@@ -190,10 +190,23 @@ public final class SegmentMapper {
                     throw new UnmappableException("a track call needs an event name");
                 }
                 EventType standard = ECOMMERCE.get(name.trim().toLowerCase(Locale.ROOT));
-                yield standard != null ? standard.wireName() : snakeCase(name);
+                yield standard != null ? standard.wireName() : customType(name);
             }
             default -> throw new UnmappableException("unknown Segment call type '" + call + "'");
         };
+    }
+
+    /**
+     * A custom event's type: its name in snake case, unless that is a standard type or a profile call's: then
+     * {@code custom_} first. Only Segment's spec names are standard events: a custom "Page View" taken for a page view
+     * would count the site's pages twice (beside its page calls), and a custom "Identify" would be no activity.
+     */
+    static String customType(String name) {
+        String type = snakeCase(name);
+        if (EventType.fromWire(type).isPresent() || EventType.PROFILE_CALLS.contains(type)) {
+            type = "custom_" + type;
+        }
+        return type;
     }
 
     /** "Signed Up" → signed_up; the result must still match the contract's pattern. */

@@ -20,6 +20,16 @@ class SegmentMapperTest {
     }
 
     @Test
+    void aCustomEventNamedLikeAStandardTypeStaysCustom() throws Exception {
+        for (String[] named : new String[][] {{"Page View", "custom_page_view"}, {"Identify", "custom_identify"},
+                {"Purchase", "custom_purchase"}, {"Add To Cart", "custom_add_to_cart"}, {"Signed Up", "signed_up"},
+                {"Order Completed", "purchase"}}) {
+            var msg = json.readTree("{\"event\":\"" + named[0] + "\",\"anonymousId\":\"a\"}");
+            assertThat(mapper.map(msg, "track", "demo", null, null).get("event_type").asText()).as(named[0]).isEqualTo(named[1]);
+        }
+    }
+
+    @Test
     void messageIdsStayStableAcrossRetries() {
         assertThat(SegmentMapper.eventId("demo", "abc")).isEqualTo(SegmentMapper.eventId("demo", "abc"))
                 .isNotEqualTo(SegmentMapper.eventId("other", "abc"));
