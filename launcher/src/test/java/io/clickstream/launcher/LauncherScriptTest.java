@@ -102,15 +102,31 @@ class LauncherScriptTest {
         Path markers = Files.createDirectories(home.resolve("target/.clickstream-in-use"));
         Process ended = new ProcessBuilder("true").start();
         ended.waitFor();
-        Files.writeString(markers.resolve("other-data-dir"), ended.pid() + "\n"); // a stack that is gone
-        Path running = Files.writeString(markers.resolve("data-dir"), ended.pid() + " " + ProcessHandle.current().pid() + "\n");
+        long me = ProcessHandle.current().pid();
+        String myTicks = startTicks(me);
+        Files.writeString(markers.resolve("gone"), ended.pid() + ":" + myTicks + "\n"); // a stack that ended
+        // a stack of before a reboot whose pid this JVM has now: its start differs
+        Files.writeString(markers.resolve("rebooted"), me + ":" + (Long.parseLong(myTicks) - 1) + "\n");
+        assertThat(run()).contains("sources changed since the last build: building");
+        assertThat(builds()).isEqualTo(1);
 
+        Files.setLastModifiedTime(source, FileTime.from(Instant.now().plus(1, ChronoUnit.MINUTES)));
+        Path running = Files.writeString(markers.resolve("data-dir"), ended.pid() + ": " + me + ":" + myTicks + "\n");
         assertThat(run()).contains("a stack is running from it: not building now");
-        assertThat(builds()).isZero();
+        assertThat(builds()).isEqualTo(1);
+        Files.writeString(running, me + "\n"); // without start ticks (a system without /proc): the pid alone
+        assertThat(run()).contains("a stack is running from it: not building now");
+        assertThat(builds()).isEqualTo(1);
 
         Files.delete(running); // ./clickstream down
         assertThat(run()).contains("sources changed since the last build: building");
-        assertThat(builds()).isEqualTo(1);
+        assertThat(builds()).isEqualTo(2);
+    }
+
+    /** Field 22 of /proc/[pid]/stat: the process's start, in clock ticks since boot. */
+    private static String startTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ")[19];
     }
 
     /** Ctrl-C during a build leaves outputs that look complete (a module's lib folder half copied, say). */

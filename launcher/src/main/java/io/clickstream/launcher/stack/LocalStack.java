@@ -262,6 +262,9 @@ public final class LocalStack {
     public static boolean stopFromState(StackSettings settings, PrintStream out) {
         StackState state = StackState.read(settings.stateFile()).orElse(null);
         if (state == null || !state.anyAlive()) {
+            if (state != null) {
+                forgetQuietly(settings); // a stack that ended without down (a crash, a reboot): its files go
+            }
             return false;
         }
         List<String> names = new ArrayList<>(state.pids().keySet());
@@ -278,6 +281,14 @@ public final class LocalStack {
             throw new UncheckedIOException(e);
         }
         return true;
+    }
+
+    private static void forgetQuietly(StackSettings settings) {
+        try {
+            StackState.forget(settings);
+        } catch (IOException e) {
+            // left behind: its pids are dead, which is how the next look tells it is stale
+        }
     }
 
     static Duration grace(String component) {

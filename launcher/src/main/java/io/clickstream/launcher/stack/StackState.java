@@ -54,7 +54,10 @@ public record StackState(Instant startedAt, boolean detached, String gatewayUrl,
             Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             Path marker = inUseMarker(settings);
             Files.createDirectories(marker.getParent());
-            Files.writeString(marker, pids.values().stream().filter(pid -> pid > 0).map(String::valueOf)
+            // pid:start ticks, as the script can read them from /proc: a pid the system has given to another process since
+            // (after a reboot) is not taken for the stack's
+            Files.writeString(marker, pids.keySet().stream().filter(name -> pids.get(name) > 0)
+                    .map(name -> pids.get(name) + ":" + (pidStartTicks.containsKey(name) ? pidStartTicks.get(name) : ""))
                     .collect(java.util.stream.Collectors.joining(" ", "", "\n")));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
@@ -68,8 +71,8 @@ public record StackState(Instant startedAt, boolean detached, String gatewayUrl,
     }
 
     /**
-     * The file that tells the {@code clickstream} script a stack runs from this home's build outputs (its pids, one
-     * line), one per data folder: the script does not rebuild them under a running stack, whose JVMs load classes and
+     * The file that tells the {@code clickstream} script a stack runs from this home's build outputs (its processes,
+     * {@code pid:start-ticks} on one line), one per data folder: the script does not rebuild them under a running stack, whose JVMs load classes and
      * read jars from them.
      */
     static Path inUseMarker(StackSettings settings) {

@@ -45,6 +45,11 @@ class StackStateTest {
         assertThat(read.describe("gateway")).isEqualTo("stopped");
         assertThat(LocalStack.stopFromState(settings, quiet())).as("nothing of the stack runs").isFalse();
         assertThat(other.isAlive()).as("down left the other process alone").isTrue();
+        // the stack ended without down: down clears what it left, the in-use marker too
+        assertThat(settings.stateFile()).doesNotExist();
+        try (var markers = Files.list(dir.resolve("target/.clickstream-in-use"))) {
+            assertThat(markers.toList()).isEmpty();
+        }
     }
 
     @Test
@@ -57,7 +62,8 @@ class StackStateTest {
         // what tells the clickstream script not to rebuild the outputs under the stack
         Path inUse = dir.resolve("target/.clickstream-in-use");
         try (var markers = Files.list(inUse)) {
-            assertThat(markers.toList()).singleElement().satisfies(m -> assertThat(Files.readString(m)).isEqualTo(other.pid() + "\n"));
+            assertThat(markers.toList()).singleElement().satisfies(m -> assertThat(Files.readString(m))
+                    .isEqualTo(other.pid() + ":" + StackState.startTicks(other.pid()).orElseThrow() + "\n"));
         }
 
         StackState read = StackState.read(settings.stateFile()).orElseThrow();
