@@ -1,15 +1,21 @@
 package io.clickstream.gateway.site;
 
-import java.net.URI;
-import java.net.URISyntaxException;
+import java.net.IDN;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * A configured allowed origin in the form browsers send in {@code Origin}: scheme and host in lower case, no default
- * port, no trailing slash. Written as {@code https://Shop.example/} it would match no browser, and every event of the
- * site's pages would be refused; written with a path or without a scheme it is refused at start, with the reason.
+ * A configured allowed origin in the form browsers send in {@code Origin}: scheme and host in lower case (a host in
+ * its ASCII form), no default port, no trailing slash. Written as {@code https://Shop.example/} it would match no
+ * browser, and every event of the site's pages would be refused; written with a path or without a scheme it is
+ * refused at start, with the reason. Read with a pattern, not {@link java.net.URI}, which takes a host such as
+ * {@code my_shop.example} (browsers send it) for none.
  */
 public final class Origins {
+    private static final Pattern ORIGIN = Pattern.compile(
+            "(?<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?<host>\\[[0-9A-Fa-f:.]+]|[^\\[\\]/?#@:\\s]+)(?::(?<port>\\d{1,5}))?/?");
+
     private Origins() {
     }
 
@@ -19,27 +25,17 @@ public final class Origins {
         if (value.equals("*") || value.equals("null")) {
             return value;
         }
-        URI uri;
-        try {
-            uri = new URI(value);
-        } catch (URISyntaxException e) {
-            throw invalid(site, configured, "not a URI");
+        Matcher m = ORIGIN.matcher(value);
+        if (!m.matches()) {
+            throw new IllegalStateException("clickstream.sites." + site + ".allowed-origins: '" + configured
+                    + "' is no origin: an origin is a scheme, a host and an optional port, without path, query or user;"
+                    + " e.g. https://shop.example");
         }
-        if (uri.getScheme() == null || uri.getHost() == null) {
-            throw invalid(site, configured, "an origin is a scheme and a host, e.g. https://shop.example");
-        }
-        boolean bare = (uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
-                && uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
-        if (!bare) {
-            throw invalid(site, configured, "an origin has no path, query or user; e.g. https://shop.example");
-        }
-        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        int port = uri.getPort();
-        boolean defaultPort = port == -1 || (scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80);
-        return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
-    }
-
-    private static IllegalStateException invalid(String site, String configured, String why) {
-        return new IllegalStateException("clickstream.sites." + site + ".allowed-origins: '" + configured + "' is no origin: " + why);
+        String scheme = m.group("scheme").toLowerCase(Locale.ROOT);
+        String host = m.group("host");
+        host = host.startsWith("[") ? host.toLowerCase(Locale.ROOT) : IDN.toASCII(host, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+        String port = m.group("port");
+        boolean defaultPort = port == null || (scheme.equals("https") && port.equals("443")) || (scheme.equals("http") && port.equals("80"));
+        return scheme + "://" + host + (defaultPort ? "" : ":" + Integer.parseInt(port));
     }
 }

@@ -15,14 +15,19 @@ class OriginsTest {
         assertThat(Origins.normalize("shop", "http://localhost:8080")).isEqualTo("http://localhost:8080");
         assertThat(Origins.normalize("shop", "*")).isEqualTo("*");
         assertThat(Origins.normalize("shop", "null")).isEqualTo("null");
+        assertThat(Origins.normalize("shop", "https://my_shop.example")).isEqualTo("https://my_shop.example");
+        assertThat(Origins.normalize("shop", "https://bücher.example")).isEqualTo("https://xn--bcher-kva.example");
+        assertThat(Origins.normalize("shop", "http://[::1]:8080")).isEqualTo("http://[::1]:8080");
     }
 
     @Test
     void whatIsNoOriginIsRefusedWithTheReason() {
         assertThatThrownBy(() -> Origins.normalize("shop", "shop.example"))
-                .hasMessage("clickstream.sites.shop.allowed-origins: 'shop.example' is no origin: an origin is a scheme and a host, e.g. https://shop.example");
-        assertThatThrownBy(() -> Origins.normalize("shop", "https://shop.example/checkout"))
-                .hasMessageContaining("no path");
-        assertThatThrownBy(() -> Origins.normalize("shop", "https://shop.example/?a=1")).hasMessageContaining("no path, query");
+                .hasMessage("clickstream.sites.shop.allowed-origins: 'shop.example' is no origin: an origin is a scheme, a host"
+                        + " and an optional port, without path, query or user; e.g. https://shop.example");
+        for (String noOrigin : new String[] {"https://shop.example/checkout", "https://shop.example/?a=1",
+                "https://user@shop.example", "https://shop.example:port", "https://"}) {
+            assertThatThrownBy(() -> Origins.normalize("shop", noOrigin)).as(noOrigin).hasMessageContaining("is no origin");
+        }
     }
 }
