@@ -285,6 +285,14 @@ test('spark: one SparkApplication per layer, restarted forever, tables and check
       assert.deepEqual(Object.keys(a.spec.sparkConf).filter((k) => k.includes('secretKeyRef')), [], h.name);
       assert.deepEqual(crds.validate(a), []);
     }
+    const role = 'arn:aws:iam::123456789012:role/clickstream';
+    const accounts = byKind(render(h.bin, 'default', ['--set-string', `spark.serviceAccountAnnotations.eks\\.amazonaws\\.com/role-arn=${role}`]), 'ServiceAccount');
+    const spark = accounts.find((sa) => sa.metadata.labels['app.kubernetes.io/component'] === 'spark');
+    assert.equal(spark.metadata.annotations['eks.amazonaws.com/role-arn'], role, h.name);
+    // No Secret and no other way named: refused at render time, not by every job at run time.
+    const r = helm(h.bin, ['template', 'cs', chart, '--set-string', 'storage.credentialsSecret.name=']);
+    assert.notEqual(r.code, 0, h.name);
+    assert.match(r.err, /storage\.credentialsSecret\.name is empty/);
   }
 });
 
