@@ -404,11 +404,11 @@ class LocalStackIT {
         Map<String, String> m = new HashMap<>();
         if (warehouseFacts().get("last_complete_revenue_rows").asLong() == 0) {
             m.put("clickstream_revenue_last_5m", "it has a series per currency of the last complete 5-minute window (the one "
-                    + "before the newest), and gold.revenue_5m has no row in it");
+                    + "before the window gold is filling, as GoldFigures picks it), and gold.revenue_5m has no row in it");
         }
         if (warehouseFacts().get("last_complete_minute_rows").asLong() == 0) {
-            m.put("clickstream_top_page_views", "it has a series per page of the last complete minute (the one before the newest begun "
-                    + "by now), and gold.page_metrics_1m has no row in it");
+            m.put("clickstream_top_page_views", "it has a series per page of the last complete minute (the one before the minute gold "
+                    + "is filling, as GoldFigures picks it), and gold.page_metrics_1m has no row in it");
         }
         HttpResponse<String> pipeline = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(gatewayUrl + "/pipeline")).build(), HttpResponse.BodyHandlers.ofString());
@@ -432,7 +432,7 @@ class LocalStackIT {
 
     /**
      * Why a panel query may return nothing in this run, or null when it must return data: it names a metric this
-     * run cannot produce, or it shows a figure of the last complete gold window (the one before the newest) while gold
+     * run cannot produce, or it shows a figure of the last complete gold window (the one before the window gold is filling) while gold
      * has no row in it.
      */
     private static String allowedEmpty(String expr, Map<String, String> mayBeMissing) throws Exception {
@@ -627,12 +627,16 @@ class LocalStackIT {
                   (SELECT COUNT(*) - COUNT(DISTINCT event_id) FROM bronze.events) AS bronze_extra_copies,
                   (SELECT COUNT(*) - COUNT(DISTINCT event_id) FROM bronze.events WHERE anonymous_id = '%1$s') AS browser_extra_copies,
                   (SELECT COUNT(*) FROM gold.revenue_5m
-                     WHERE window_start = (SELECT MAX(window_start) FROM gold.revenue_5m WHERE window_start <= current_timestamp())
-                                          - INTERVAL 5 MINUTES)
+                     WHERE window_start = greatest(
+                         (SELECT MAX(window_start) FROM gold.revenue_5m WHERE window_start <= current_timestamp()),
+                         timestamp_seconds(floor(unix_timestamp(current_timestamp() - INTERVAL 5 MINUTES) / 300) * 300))
+                       - INTERVAL 5 MINUTES)
                      AS last_complete_revenue_rows,
                   (SELECT COUNT(*) FROM gold.page_metrics_1m
-                     WHERE window_start = (SELECT MAX(window_start) FROM gold.page_metrics_1m WHERE window_start <= current_timestamp())
-                                          - INTERVAL 1 MINUTE)
+                     WHERE window_start = greatest(
+                         (SELECT MAX(window_start) FROM gold.page_metrics_1m WHERE window_start <= current_timestamp()),
+                         timestamp_seconds(floor(unix_timestamp(current_timestamp() - INTERVAL 5 MINUTES) / 60) * 60))
+                       - INTERVAL 1 MINUTE)
                      AS last_complete_minute_rows
                 """.formatted(browserVisitor, pixelVisitor));
     }
