@@ -100,9 +100,12 @@
 
   // The gateway's backoff is the site's, not the page's: a Retry-After seen by one page or tab holds for the next page
   // and the other tabs too, which would otherwise send the stored queue at once, each, into the outage.
+  // A wait over an hour away was written by a clock since set back: forgotten, not waited for.
+  const rkey = () => 'retry:' + cfg.writeKey;
   function shared() {
-    const r = json(get('retry'));
-    if (r && r.at > Date.now() && r.at > retryAt) { retryAt = Math.min(r.at, Date.now() + 36e5); attempt = Math.max(attempt, r.n | 0); }
+    const r = json(get(rkey())), now = Date.now();
+    if (r && r.at > now + 36e5 + 6e4) return del(rkey());
+    if (r && r.at > now && r.at > retryAt) { retryAt = r.at; attempt = Math.max(attempt, r.n | 0); }
   }
 
   function flush(hiding) {
@@ -142,14 +145,14 @@
     if (state !== 'on' || (gone && !ok && leaving)) return;
     if (ok || DROP.indexOf(status) >= 0) {
       if (!ok) warn(status, 'the gateway refused ' + c.length + ' events (HTTP ' + status + '); they are dropped');
-      unstore(c); attempt = 0; retryAt = 0; del('retry');
+      unstore(c); attempt = 0; retryAt = 0; del(rkey());
       if (gone) q = without(q, c);
     } else {
       if (!gone) { q = c.concat(q); store(c); }
       const base = Math.min(6e4, 1e3 * Math.pow(2, attempt++));
       // Retry-After honoured up to an hour: a wait past setTimeout's range would fire at once, over and over.
       retryAt = Date.now() + Math.max(base / 2 + Math.random() * base / 2, Math.min(3600, parseInt(retryAfter, 10) || 0) * 1e3);
-      set('retry', JSON.stringify({ at: retryAt, n: attempt }));
+      set(rkey(), JSON.stringify({ at: retryAt, n: attempt }));
     }
     if (q.length) schedule(Math.max(0, retryAt - Date.now()));
   }
@@ -307,7 +310,8 @@
     if (state === 'on' && cfg.autoPageView) page();
   });
   d.addEventListener('visibilitychange', () => { if (d.visibilityState === 'hidden') flush(true); else beaconed = 0; });
-  w.addEventListener('online', () => { retryAt = attempt = 0; flush(); });
+  // Back online: a wait the network's absence caused is over, for the site's other tabs too.
+  w.addEventListener('online', () => { retryAt = attempt = 0; if (cfg) del(rkey()); flush(); });
   // Consent is the visitor's, not the tab's: an opt-out in another of the site's tabs stops this one as well.
   w.addEventListener('storage', e => {
     if (e.key === 'cs:consent' && e.newValue === 'denied' && state !== 'out') { state = 'out'; clear(); }

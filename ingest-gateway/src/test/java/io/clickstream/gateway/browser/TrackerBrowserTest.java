@@ -213,6 +213,7 @@ class TrackerBrowserTest {
             String visitor = anonymousId();
             waitUntil(d -> gateway.attempts.size() == 1);
             open(page);
+            assertThat(js("return localStorage.getItem('cs:retry:demo-write-key')")).as("the wait, for the site's pages").isNotNull();
 
             List<JsonNode> events = awaitEvents(visitor, 2);
             assertThat(events).extracting(e -> e.path("event_type").asText()).containsExactly("page_view", "page_view");
@@ -220,7 +221,40 @@ class TrackerBrowserTest {
             assertThat(gateway.attempts.get(1).nanos() - gateway.attempts.get(0).nanos())
                     .as("the next page honours the Retry-After: 4 the page before it got").isGreaterThanOrEqualTo(Duration.ofMillis(3_900).toNanos());
             waitUntil(d -> storedQueue() == null);
-            assertThat(js("return localStorage.getItem('cs:retry')")).as("the backoff ends with a success").isNull();
+            assertThat(js("return localStorage.getItem('cs:retry:demo-write-key')")).as("the backoff ends with a success").isNull();
+        }
+    }
+
+    /** Back online, the page sends at once, whatever wait the failures before set for the site's pages. */
+    @Test
+    void comingBackOnlineEndsTheWait() {
+        try (FlakyGateway gateway = new FlakyGateway(503)) {
+            gateway.retryAfter = "600";
+            open("test-pages/tracker.html?host=" + encode(gateway.url()));
+            String visitor = anonymousId();
+            waitUntil(d -> js("return localStorage.getItem('cs:retry:demo-write-key')") != null);
+            js("window.dispatchEvent(new Event('online'))");
+
+            assertThat(awaitEvents(visitor, 1)).hasSize(1);
+            assertThat(gateway.attempts).extracting(Attempt::status).containsExactly(503, 202);
+            assertThat(js("return localStorage.getItem('cs:retry:demo-write-key')")).isNull();
+        }
+    }
+
+    /** A wait stored while the clock ran a day ahead: the clock set right again, it is not waited for. */
+    @Test
+    void aStoredWaitFromAClockSinceSetBackIsForgotten() {
+        try (FlakyGateway gateway = new FlakyGateway()) {
+            String page = "test-pages/tracker.html?host=" + encode(gateway.url());
+            open(page);
+            String visitor = anonymousId();
+            awaitEvents(visitor, 1);
+            js("localStorage.setItem('cs:retry:demo-write-key', JSON.stringify({ at: Date.now() + 864e5, n: 5 }))");
+            open(page);
+
+            assertThat(awaitEvents(visitor, 2)).hasSize(2);
+            assertThat(gateway.attempts).extracting(Attempt::status).containsExactly(202, 202);
+            assertThat(js("return localStorage.getItem('cs:retry:demo-write-key')")).isNull();
         }
     }
 
