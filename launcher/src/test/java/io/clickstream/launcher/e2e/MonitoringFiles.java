@@ -203,6 +203,21 @@ final class MonitoringFiles {
         return names;
     }
 
+    /**
+     * Every selector of the expression as written, {@code name} or {@code name{matchers}}, in order per name. A label
+     * spelled like a selected metric (in {@code by (...)}) is listed too: stricter, never laxer.
+     */
+    static List<String> selectors(String expr) {
+        List<String> out = new ArrayList<>();
+        for (String name : metricNames(expr)) {
+            Matcher m = Pattern.compile("(?<![\\w:])" + Pattern.quote(name) + "(?![\\w:])(\\s*\\{[^}]*})?").matcher(expr);
+            while (m.find()) {
+                out.add(m.group().replaceAll("\\s+\\{", "{"));
+            }
+        }
+        return out;
+    }
+
     /** Go/Prometheus durations: 5s, 1m, 1m30s, 500ms, 2h, 1d. */
     static Duration goDuration(String text) {
         Matcher m = Pattern.compile("(\\d+)(ms|s|m|h|d|w|y)").matcher(text.trim());

@@ -33,6 +33,33 @@ class MonitoringFilesTest {
     }
 
     @Test
+    void selectorsAreListedWithTheirMatchers() {
+        assertThat(MonitoringFiles.selectors("sum(rate(a_total{x=\"1\"}[5m])) / clamp_min(sum(rate(a_total [5m])), 1) + b {y=~\"$y\"}"))
+                .containsExactly("a_total{x=\"1\"}", "a_total", "b{y=~\"$y\"}");
+    }
+
+    /**
+     * Two releases of the chart in one Prometheus must not add up on a dashboard: every selector of every panel, and
+     * every other variable's query, keeps to the namespaces picked in the {@code namespace} variable.
+     */
+    @Test
+    void everyDashboardQueryKeepsToTheChosenNamespaces() throws Exception {
+        String scoped = "namespace=~\"$namespace\"";
+        for (MonitoringFiles.Dashboard d : MonitoringFiles.dashboards(GRAFANA.resolve("dashboards"))) {
+            assertThat(d.variables()).as(d.file()).anySatisfy(v -> {
+                assertThat(v.name()).isEqualTo("namespace");
+                assertThat(MonitoringFiles.labelValuesQuery(v.query())[1]).isEqualTo("namespace");
+                assertThat(v.includeAll()).isTrue();
+                assertThat(v.allValue()).isEqualTo(".*"); // also matches series without the label: the local stack
+            });
+            d.queries().forEach(q -> assertThat(MonitoringFiles.selectors(q.expr())).as(q.where() + ": " + q.expr())
+                    .isNotEmpty().allSatisfy(sel -> assertThat(sel).contains(scoped)));
+            d.variables().stream().filter(v -> v.type().equals("query") && !v.name().equals("namespace"))
+                    .forEach(v -> assertThat(MonitoringFiles.labelValuesQuery(v.query())[0]).as(d.file() + " $" + v.name()).contains(scoped));
+        }
+    }
+
+    @Test
     void grafanaVariablesAreReplacedAndUnknownOnesRefused() {
         Map<String, String> values = new java.util.HashMap<>(MonitoringFiles.builtIns(Duration.ofSeconds(5), Duration.ofHours(1)));
         values.put("site", ".*");
