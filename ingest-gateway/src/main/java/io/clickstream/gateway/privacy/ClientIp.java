@@ -17,8 +17,12 @@ import java.util.regex.Pattern;
 /** Turns the raw client IP into what may be kept: truncated (IPv4 /24, IPv6 /48), a salted hash, or nothing. */
 @Singleton
 public class ClientIp {
-    /** An {@code "ip"} member with its string value, or with the start of one the text's end cut off (group 3 empty). */
-    private static final Pattern IP_MEMBER = Pattern.compile("(\"ip\"\\s*:\\s*)\"((?:[^\"\\\\]|\\\\.)*)(\"|\\\\?$)");
+    /**
+     * An {@code "ip"} member with its string value, or with the start of one the text's end cut off (group 3 empty).
+     * The repetition is possessive: a backtracking one recurses once per character and overflows the stack on a value
+     * of a few thousand characters, which any client can send.
+     */
+    private static final Pattern IP_MEMBER = Pattern.compile("(\"ip\"\\s*:\\s*)\"((?:[^\"\\\\]|\\\\.)*+)(\"|\\\\?$)");
 
     private final GatewayConfig.IpMode mode;
     private final byte[] salt;

@@ -26,6 +26,13 @@ class ClientIpTest {
     }
 
     @Test
+    void aLongIpValueIsRedactedWithoutRunningOutOfStack() {
+        String value = "9\\\"".repeat(50_000);
+        assertThat(ClientIp.redact("{\"ip\":\"" + value + "\",\"a\":1}", ClientIp::truncate)).isEqualTo("{\"ip\":null,\"a\":1}");
+        assertThat(ClientIp.redact("{\"ip\":\"" + value, ClientIp::truncate)).isEqualTo("{\"ip\":null");
+    }
+
+    @Test
     void anythingButAnIpLiteralIsDropped() {
         // "cafe" and "dead" are hex digits: they must not be read as host names (and looked up).
         assertThat(ClientIp.truncate("cafe")).isNull();

@@ -278,6 +278,19 @@ class EventsRouteTest {
     }
 
     @Test
+    void aRefusedBodyWithALongAddressIsAnsweredWithItsReasonAndKept() {
+        String marker = "long-ip-" + UUID.randomUUID();
+        String body = "{\"event_type\":\"" + marker + "\",\"context\":{\"ip\":\"" + "1".repeat(20_000) + "\"}";
+        given().contentType(ContentType.JSON).queryParam("writeKey", "demo-write-key").body(body)
+                .when().post("/v1/events")
+                .then().statusCode(400).body("errors[0].reason", equalTo("malformed_json"));
+        String payload = TopicReader.readUntil(Topics.DEAD_LETTERS, WAIT,
+                        all -> all.stream().anyMatch(r -> r.value().path("payload").asText().contains(marker)))
+                .stream().map(r -> r.value().path("payload").asText()).filter(p -> p.contains(marker)).findFirst().orElseThrow();
+        assertThat(payload).isEqualTo("{\"event_type\":\"" + marker + "\",\"context\":{\"ip\":null}");
+    }
+
+    @Test
     void eventsAfterTheFirstJsonValueRefuseTheWholeBodyInsteadOfBeingDropped() {
         String marker = "ndjson-" + UUID.randomUUID();
         String body = Events.pageView(marker + "-1") + "\n" + Events.pageView(marker + "-2") + "\n";
