@@ -150,10 +150,12 @@ public class IngestService {
      * A body the HTTP layer stopped reading at twice the size limit, before any of this ran: nothing of it can be
      * kept, but the refusal is counted and answered like the size check above.
      */
-    public IngestOutcome refuseUnreadBody(IngestRequest request) {
+    public IngestOutcome refuseUnreadBody(IngestRequest request, RejectReason reason) {
         Site site = sites.site(request.writeKey());
-        metrics.rejected(site == null ? GatewayMetrics.UNKNOWN_SITE : site.id(), RejectReason.BODY_TOO_LARGE, 1);
-        return refuse(RejectReason.BODY_TOO_LARGE, "body exceeds the limit of " + config.limits().maxBodyBytes() + " bytes", 0);
+        metrics.rejected(site == null ? GatewayMetrics.UNKNOWN_SITE : site.id(), reason, 1);
+        return refuse(reason, reason == RejectReason.BODY_TIMEOUT
+                ? "the body did not arrive within " + config.limits().bodyReadTimeout().toSeconds() + " s"
+                : "body exceeds the limit of " + config.limits().maxBodyBytes() + " bytes", 0);
     }
 
     private EventPublisher publisher() {

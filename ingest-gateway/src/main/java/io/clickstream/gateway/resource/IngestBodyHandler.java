@@ -3,6 +3,7 @@ package io.clickstream.gateway.resource;
 import io.netty.handler.codec.DecoderException;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
@@ -14,15 +15,20 @@ import io.vertx.ext.web.RoutingContext;
  * {@code application/x-www-form-urlencoded} as a form: RudderStack's Node SDK sends its gzip-compressed batches with
  * that type (its HTTP client's default for binary data), and the form decoder refused them with a bare 400 and an
  * error that quotes the body in the log.
+ * <p>
+ * A body must arrive whole within a deadline, else the request fails with 408: a client that trickles its bytes
+ * would otherwise hold its connection and buffer for as long as each byte comes before the idle timeout.
  */
 final class IngestBodyHandler implements Handler<RoutingContext> {
     private static final String BODY = IngestBodyHandler.class.getName();
     private static final int MAX_PREALLOCATED = 64 * 1024;
 
     private final int limit;
+    private final long deadlineMillis;
 
-    IngestBodyHandler(int limit) {
+    IngestBodyHandler(int limit, long deadlineMillis) {
         this.limit = limit;
+        this.deadlineMillis = deadlineMillis;
     }
 
     /** The body this handler read for the request: empty when it had none. */
@@ -55,10 +61,19 @@ final class IngestBodyHandler implements Handler<RoutingContext> {
         }
         Buffer body = Buffer.buffer((int) Math.min(Math.max(length, 1024), MAX_PREALLOCATED));
         boolean[] failed = {false};
+        long deadline = rc.vertx().setTimer(deadlineMillis, id -> {
+            if (!failed[0]) {
+                failed[0] = true;
+                rc.fail(408);
+            }
+        });
         request.exceptionHandler(error -> {
             if (!failed[0]) {
                 failed[0] = true;
-                rc.fail(error instanceof DecoderException ? 400 : 500, error);
+                rc.vertx().cancelTimer(deadline);
+                if (!(error instanceof HttpClosedException)) { // a client gone mid-upload: no one to answer
+                    rc.fail(error instanceof DecoderException ? 400 : 500, error);
+                }
             }
         });
         request.handler(chunk -> {
@@ -67,6 +82,7 @@ final class IngestBodyHandler implements Handler<RoutingContext> {
             }
             if (body.length() + chunk.length() > limit) {
                 failed[0] = true;
+                rc.vertx().cancelTimer(deadline);
                 rc.fail(413);
                 return;
             }
@@ -74,6 +90,7 @@ final class IngestBodyHandler implements Handler<RoutingContext> {
         });
         request.endHandler(ended -> {
             if (!failed[0]) {
+                rc.vertx().cancelTimer(deadline);
                 rc.put(BODY, body);
                 rc.next();
             }

@@ -12,6 +12,7 @@ import io.clickstream.gateway.ingest.RequestBody;
 import io.clickstream.gateway.metrics.GatewayMetrics;
 import io.clickstream.gateway.privacy.ClientAddress;
 import io.clickstream.gateway.site.WriteKeys;
+import io.clickstream.gateway.validation.RejectReason;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
@@ -20,6 +21,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
 import jakarta.inject.Named;
@@ -42,6 +44,7 @@ public class IngestHttp {
     private final GatewayMetrics metrics;
     private final int bodyLimit;
     private final int decodedBodyLimit;
+    private final long bodyDeadlineMillis;
     private final ClientAddress clientAddress;
 
     public IngestHttp(@Named("events") ObjectMapper json, GatewayMetrics metrics, GatewayConfig config,
@@ -53,6 +56,7 @@ public class IngestHttp {
         // Above our own limit, so bodies between the two are refused by IngestService with a reason and a count.
         this.bodyLimit = 2 * config.limits().maxBodyBytes();
         this.decodedBodyLimit = config.limits().maxBodyBytes();
+        this.bodyDeadlineMillis = config.limits().bodyReadTimeout().toMillis();
     }
 
     /** The ingest API's paths: ours and Segment's under /v1/, and RudderStack's beacon path. */
@@ -62,19 +66,26 @@ public class IngestHttp {
 
     /** Reads the whole body (bounded) before the route's handler runs. */
     public Handler<RoutingContext> bodyHandler() {
-        return new IngestBodyHandler(bodyLimit);
+        return new IngestBodyHandler(bodyLimit, bodyDeadlineMillis);
     }
 
     /**
      * The ingest routes' failure handler. The body handler fails a request with 413 once its body passes
-     * {@link #bodyHandler}'s limit: answered with a reason and counted, like every refusal. Other failures go on.
+     * {@link #bodyHandler}'s limit, and with 408 when the body is not whole by its deadline: answered with a reason
+     * and counted, like every refusal. Other failures go on.
      */
     public void bodyRefused(RoutingContext rc, String endpoint, IngestService ingest) {
-        if (rc.statusCode() != 413 || rc.response().ended()) {
+        int status = rc.statusCode();
+        if (status != 413 && status != 408 || rc.response().ended()) {
             rc.next();
             return;
         }
-        respond(rc, endpoint, start(), ingest.refuseUnreadBody(request(endpoint, rc)), 202);
+        if (status == 408 && rc.request().version() != HttpVersion.HTTP_2) {
+            // The rest of the body may still come: the connection cannot carry another request.
+            rc.response().putHeader(HttpHeaders.CONNECTION, "close").bodyEndHandler(v -> rc.request().connection().close());
+        }
+        RejectReason reason = status == 408 ? RejectReason.BODY_TIMEOUT : RejectReason.BODY_TOO_LARGE;
+        respond(rc, endpoint, start(), ingest.refuseUnreadBody(request(endpoint, rc), reason), 202);
     }
 
     /** The write key from Basic auth, X-Write-Key or ?writeKey=, plus what else every endpoint needs. */

@@ -6,9 +6,14 @@ import io.clickstream.gateway.support.Events;
 import io.clickstream.gateway.support.TopicReader;
 import io.clickstream.gateway.support.TopicReader.Record;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -349,6 +354,33 @@ class EventsRouteTest {
         String metrics = given().when().get("/q/metrics").then().extract().asString();
         String series = "clickstream_gateway_events_rejected_total{reason=\"body_too_large\",site=\"demo\"}";
         return io.clickstream.gateway.support.MetricsText.countOrZero(metrics, series);
+    }
+
+    /** A client that sends its headers and then trickles its body gets 408 at the deadline, and its connection closed. */
+    @Test
+    void aBodyThatDoesNotArriveInTimeIs408AndTheConnectionIsClosed() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
+            socket.setSoTimeout(15_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/events?writeKey=demo-write-key HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 1000\r\n\r\n[{\"event_type\":").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long start = System.nanoTime();
+            // Every second a byte, each well within the idle timeout: only the body's deadline (3 s in tests) ends it.
+            InputStream in = socket.getInputStream();
+            for (int i = 0; i < 6 && in.available() == 0; i++) {
+                Thread.sleep(1_000);
+                try {
+                    out.write(' ');
+                    out.flush();
+                } catch (java.io.IOException closed) {
+                    break;
+                }
+            }
+            String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8); // to the end: the gateway closed it
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            assertThat(answer).startsWith("HTTP/1.1 408").contains("\"reason\":\"body_timeout\"").containsIgnoringCase("connection: close");
+        }
     }
 
     @Test
