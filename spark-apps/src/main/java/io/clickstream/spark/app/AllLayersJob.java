@@ -41,7 +41,7 @@ public final class AllLayersJob {
                     // dashboards and alerts that watch silver's input need no second name.
                     StreamingQuery silverAndGold = SilverStream.start(spark, config, SilverStream.QUERY_NAME,
                             Trigger.ProcessingTime(config.silverTrigger().toMillis()),
-                            new SilverGoldBatchWriter(config, metrics));
+                            new SilverGoldBatchWriter(config, metrics), GoldTables.addedToBySilverAndGold(config));
                     // A cold driver's first batches compile most of the code they run, a minute or more on two cores.
                     // The hour, day and lifetime tables wait for silver + gold's first batch rather than slow it down.
                     awaitFirstBatch(silverAndGold, bronze, FIRST_BATCH_WAIT, stopRequested);

@@ -84,6 +84,23 @@ public final class GoldTables {
         DeltaTables.compactAutomatically(spark, path(config, Funnel.TABLE));
     }
 
+    /** The tables the gold query (or silver + gold, fused) adds each batch to: a batch read twice counts twice. */
+    public static List<String> addedToBySilverAndGold(PipelineConfig config) {
+        return List.of(path(config, SESSIONS), path(config, Funnel.TABLE));
+    }
+
+    /** The tables gold-periodic adds each batch to, with the members its distinct counts have already counted. */
+    public static List<String> addedToByGoldPeriodic(PipelineConfig config) {
+        List<String> tables = new ArrayList<>();
+        for (GoldRollup r : rollups(config, GoldRollup.Cadence.PERIODIC)) {
+            tables.add(path(config, r.table()));
+            if (!r.distinctMembers().isEmpty()) {
+                tables.add(seenPath(config, r.table()));
+            }
+        }
+        return tables;
+    }
+
     /**
      * What the gold job vacuums ({@link TableMaintenance}): every gold table and the members its distinct counts keep.
      * They compact themselves after their MERGEs (see {@link #ensure}), so the job does not compact them.

@@ -49,7 +49,7 @@ public final class LayerBench {
                 time("bronze", sent, () -> BronzeStream.start(spark, config, PipelineMetrics.NONE, now));
                 if (Boolean.getBoolean("bench.fused")) {
                     time("silver+gold", sent, () -> SilverStream.start(spark, config, SilverStream.QUERY_NAME, now,
-                            new SilverGoldBatchWriter(config, PipelineMetrics.NONE)));
+                            new SilverGoldBatchWriter(config, PipelineMetrics.NONE), GoldTables.addedToBySilverAndGold(config)));
                 } else {
                     time("silver", sent, () -> SilverStream.start(spark, config, PipelineMetrics.NONE, now));
                     time("gold", sent, () -> GoldStream.start(spark, config, PipelineMetrics.NONE, now));

@@ -1,5 +1,6 @@
 package io.clickstream.spark.gold;
 
+import io.clickstream.spark.bronze.BronzeStream;
 import io.clickstream.spark.bronze.BronzeTable;
 import io.clickstream.spark.config.PipelineConfig;
 import io.clickstream.spark.metrics.GoldFigures;
@@ -274,6 +275,59 @@ class GoldPipelineTest {
                 .hasMessageContaining("sessions")
                 .hasMessageContaining("a second time");
         assertThat(spark.streams().active()).extracting(StreamingQuery::name).doesNotContain(GoldStream.QUERY_NAME);
+    }
+
+    @Test
+    void thePeriodicQueryRefusesANewCheckpointOverTheMembersItHasCountedAlone(@TempDir Path other) throws Exception {
+        // Its tables moved aside but not gold/_seen: every visitor would be taken as counted, and each rebuilt day's
+        // distinct counts would be 0.
+        PipelineConfig rebuilt = config.withLocations(other.resolve("warehouse").toString(), other.resolve("checkpoints").toString());
+        copyTree(Path.of(GoldTables.seenPath(config, "daily_active_users")),
+                Path.of(GoldTables.seenPath(rebuilt, "daily_active_users")));
+        assertThatThrownBy(() -> GoldStream.startPeriodic(spark, rebuilt, PipelineMetrics.NONE, Trigger.AvailableNow()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("The gold-periodic query has no checkpoint")
+                .hasMessageContaining("_seen/daily_active_users")
+                .hasMessageContaining("a second time");
+    }
+
+    @Test
+    void theSilverQueryRefusesANewCheckpointOverSilverTables(@TempDir Path otherCheckpoints) {
+        // A new silver checkpoint reads bronze from its start: every row would be appended again, and gold, whose
+        // own checkpoint is intact, would take them as new events.
+        PipelineConfig newCheckpoint = config.withLocations(config.warehouseRoot(), otherCheckpoints.toString());
+        assertThatThrownBy(() -> SilverStream.start(spark, newCheckpoint, PipelineMetrics.NONE, Trigger.AvailableNow()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("The silver query has no checkpoint")
+                .hasMessageContaining(SilverTables.path(config, SilverTables.EVENTS))
+                .hasMessageContaining("count them twice");
+        assertThat(spark.streams().active()).extracting(StreamingQuery::name).doesNotContain(SilverStream.QUERY_NAME);
+    }
+
+    @Test
+    void theBronzeQueryRefusesANewCheckpointOverBronze(@TempDir Path otherCheckpoints) {
+        // A new bronze checkpoint reads Kafka from kafka.starting.offsets (earliest): what Kafka still holds would be
+        // appended again, with offsets bronze has, and deduplication downstream only remembers an hour of event ids.
+        PipelineConfig newCheckpoint = config.withLocations(config.warehouseRoot(), otherCheckpoints.toString());
+        assertThatThrownBy(() -> BronzeStream.start(spark, newCheckpoint, PipelineMetrics.NONE, Trigger.AvailableNow()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("The bronze query has no checkpoint")
+                .hasMessageContaining(BronzeTable.path(config))
+                .hasMessageContaining("kafka.starting.offsets");
+        assertThat(spark.streams().active()).extracting(StreamingQuery::name).doesNotContain(BronzeStream.QUERY_NAME);
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (var paths = java.nio.file.Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (java.nio.file.Files.isDirectory(p)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else {
+                    java.nio.file.Files.copy(p, target);
+                }
+            }
+        }
     }
 
     @Test
