@@ -1,5 +1,6 @@
 package io.clickstream.spark.silver;
 
+import io.clickstream.contract.ClickEvent;
 import io.clickstream.spark.config.PipelineConfig;
 import org.apache.spark.sql.Column;
 
@@ -23,6 +24,7 @@ import static org.apache.spark.sql.functions.when;
  */
 public final class QualityRules {
     public static final String PARSE_FAILURE = "parse_failure";
+    public static final String UNSUPPORTED_SCHEMA_VERSION = "unsupported_schema_version";
     public static final String MISSING_EVENT_ID = "missing_event_id";
     public static final String MISSING_REQUIRED_FIELD = "missing_required_field";
     public static final String TIMESTAMP_OUT_OF_RANGE = "timestamp_out_of_range";
@@ -56,6 +58,9 @@ public final class QualityRules {
         Column parsed = not(col("parse_failed"));
         return List.of(
                 new Rule(PARSE_FAILURE, col("parse_failed")),
+                // Bronze reads every row with this jar's contract: a newer version's fields would be dropped or misread.
+                new Rule(UNSUPPORTED_SCHEMA_VERSION, parsed.and(col("schema_version").isNotNull())
+                        .and(col("schema_version").notEqual(lit(ClickEvent.SCHEMA_VERSION)))),
                 new Rule(MISSING_EVENT_ID, parsed.and(blank(col("event_id")))),
                 new Rule(MISSING_REQUIRED_FIELD, parsed.and(blank(col("event_type")).or(blank(col("site_id")))
                         .or(blank(col("anonymous_id"))).or(col("occurred_at").isNull()))),

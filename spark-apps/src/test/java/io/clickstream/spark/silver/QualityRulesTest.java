@@ -48,7 +48,9 @@ class QualityRulesTest {
                 .add("neg-rev", ok("1").order("o", "-5.00", "EUR").json(), T)
                 .add("currency", ok("1").order("o", "5.00", "XYZ").json(), T)
                 .add("no-currency", ok("1").order("o", "5.00", "XXX").json(), T)
-                .add("two", ok("1").product("a", "c", "-1", -1).json(), T);
+                .add("two", ok("1").product("a", "c", "-1", -1).json(), T)
+                .add("v2", ok("1").str("schema_version", "2").json(), T)
+                .add("no-version", ok("1").without("schema_version").json(), T);
 
         List<Row> out = SilverTransform.check(rows.toBronze(spark), config).select("kafka_key", "dq_violations").collectAsList();
         Map<String, List<String>> byKey = new TreeMap<>();
@@ -72,6 +74,9 @@ class QualityRulesTest {
         assertThat(byKey.get("currency")).containsExactly("invalid_currency");
         assertThat(byKey.get("no-currency")).containsExactly("invalid_currency");
         assertThat(byKey.get("two")).containsExactly("negative_price", "negative_quantity");
+        // A newer gateway's events go to quarantine with their raw value rather than be read with the wrong schema.
+        assertThat(byKey.get("v2")).containsExactly("unsupported_schema_version");
+        assertThat(byKey.get("no-version")).isEmpty();
     }
 
     @Test
