@@ -171,6 +171,8 @@ test('gateway: hardened pod, health probes, write keys only from Secrets', () =>
   const twoSites = rendered.get('helm 4/ingress-on');
   const props2 = byKind(twoSites, 'ConfigMap').find((m) => m.data?.['gateway.properties']).data['gateway.properties'];
   assert.match(props2, /^clickstream\.sites\.blog-2\.allowed-origins=https:\/\/blog\.example\.com$/m);
+  // A hybrid app's pages (Capacitor, Ionic) send their own scheme, which the gateway takes as an origin too.
+  assert.match(props2, /^clickstream\.sites\.shop\.allowed-origins=https:\/\/shop\.example\.com,https:\/\/www\.shop\.example\.com,capacitor:\/\/localhost$/m);
   assert.equal(byKind(twoSites, 'Ingress').length, 1);
   // Only the ingest API and the tracker are public: health, metrics and /pipeline stay inside the cluster.
   const paths = byKind(twoSites, 'Ingress')[0].spec.rules.flatMap((r) => r.http.paths.map((p) => p.path));
