@@ -110,6 +110,14 @@ public interface GatewayConfig {
         @WithDefault("PT5S")
         Duration publishTimeout();
 
+        /**
+         * Bytes of events waiting for Kafka's acks, across requests, beyond which a request gets its 503 at once. The
+         * producer's buffer ({@code buffer.memory}, 32 MiB by default) holds this much; past it, sends would wait in
+         * the heap, and a slow Kafka with large events would fill it long before the count of waiting sends is reached.
+         */
+        @WithDefault("33554432")
+        long maxInFlightBytes();
+
         /** Retry-After sent with 503 answers, in seconds. */
         @WithDefault("5")
         int retryAfterSeconds();

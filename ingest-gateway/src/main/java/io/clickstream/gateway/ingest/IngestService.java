@@ -224,7 +224,8 @@ public class IngestService {
         EventPublisher publisher = publisher();
         try {
             publisher.publish(accepted, acks);
-            for (DeadLetter letter : refused) {
+            for (int i = 0; i < refused.size() && !acks.isDone(); i++) {
+                DeadLetter letter = refused.get(i);
                 publisher.deadLetter(letter, acks, () -> metrics.deadLettered(site.id(), reasonOf(letter)));
             }
         } finally {

@@ -50,7 +50,10 @@ import java.util.function.Consumer;
 public class EventPublisher {
     private static final Logger LOG = Logger.getLogger(EventPublisher.class);
 
-    /** Bounded: when this many records wait for Kafka, new sends fail at once and the request gets a 503. */
+    /**
+     * Bounded: when this many records (or {@code clickstream.kafka.max-in-flight-bytes} of them) wait for Kafka, new
+     * sends fail at once and the request gets a 503.
+     */
     static final int MAX_IN_FLIGHT = 20_000;
     static final long EMITTER_BUFFER = MAX_IN_FLIGHT;
     private static final byte[] SCHEMA_VERSION_BYTES = ClickEvent.SCHEMA_VERSION.getBytes(StandardCharsets.UTF_8);
@@ -106,7 +109,8 @@ public class EventPublisher {
     public void publish(List<ValidEvent> accepted, Acks acks) {
         String topic = config.kafka().eventsTopic();
         boolean inline = true;
-        for (int i = 0, n = accepted.size(); i < n; i++) {
+        for (int i = 0, n = accepted.size(); i < n && !acks.isDone(); i++) {
+            // Once the request has its 503, its other events would only take Kafka's room from requests still going.
             inline = publish(topic, accepted.get(i), acks, inline);
         }
     }
@@ -127,6 +131,12 @@ public class EventPublisher {
             return inline;
         }
         long bytes = inFlightBytes.addAndGet(value.length);
+        if (bytes > config.kafka().maxInFlightBytes()) {
+            inFlightBytes.addAndGet(-value.length);
+            metrics.inFlight().decrementAndGet();
+            acks.failed(new IllegalStateException("too many bytes waiting for Kafka"));
+            return inline;
+        }
         long now = System.nanoTime();
         EventCallback callback = new EventCallback(acks, value.length, now);
         io.smallrye.reactive.messaging.kafka.KafkaProducer<String, byte[]> p = eventsProducer();
