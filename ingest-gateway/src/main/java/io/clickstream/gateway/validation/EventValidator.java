@@ -180,8 +180,18 @@ public class EventValidator {
         return null;
     }
 
+    /** The latest instant RFC 3339 can write in UTC: a later one would be written with its year cut to four digits. */
+    private static final Instant LAST_WRITABLE = Instant.parse("9999-12-31T23:59:59.999Z");
+
     private static Instant instant(JsonNode value) {
-        return value == null || value.isNull() ? null : ITU.parseDateTime(value.asText()).toInstant();
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        Instant instant = ITU.parseDateTime(value.asText()).toInstant();
+        if (instant.isAfter(LAST_WRITABLE)) {
+            throw new DateTimeException(value.asText() + " is after year 9999 in UTC");
+        }
+        return instant;
     }
 
     /** UTC with milliseconds, e.g. 2026-11-23T10:00:00.120Z: one form for every timestamp the gateway writes. */

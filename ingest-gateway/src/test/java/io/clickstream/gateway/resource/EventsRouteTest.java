@@ -195,6 +195,19 @@ class EventsRouteTest {
     }
 
     @Test
+    void aTimestampPastYear9999InUtcIsRefusedNotWrittenAsYear1000() {
+        // Both stamps equal: skew correction puts the event at the receive time, so no age check would catch it.
+        String late = "9999-12-31T23:59:59.999-00:01";
+        String body = """
+                {"event_type":"click","site_id":"demo","anonymous_id":"a-%s","occurred_at":"%s","sent_at":"%s"}"""
+                .formatted(UUID.randomUUID(), late, late);
+        given().contentType(ContentType.JSON).header("X-Write-Key", "demo-write-key").body(body)
+                .when().post("/v1/events")
+                .then().statusCode(400).body("errors[0].reason", equalTo("invalid_event"))
+                .body("errors[0].message", containsString("after year 9999"));
+    }
+
+    @Test
     void integralNumbersInIntegerFieldsArePublishedAsIntegers() {
         String anon = "anon-" + UUID.randomUUID();
         String event = "{\"event_type\":\"add_to_cart\",\"anonymous_id\":\"" + anon + "\",\"occurred_at\":\"" + Instant.now() + "\","
