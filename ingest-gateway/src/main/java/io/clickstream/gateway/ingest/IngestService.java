@@ -89,6 +89,14 @@ public class IngestService {
             return;
         }
         if (request.writeKey() == null && keyInBody != null) {
+            if (size > config.limits().maxBodyBytes()) {
+                // Its key may be inside, but finding it means parsing a body that is refused anyway: anyone could
+                // make the gateway parse a megabyte without a key.
+                metrics.rejected(GatewayMetrics.UNKNOWN_SITE, RejectReason.BODY_TOO_LARGE, 1);
+                answer.accept(refuse(RejectReason.BODY_TOO_LARGE,
+                        "body of " + size + " bytes exceeds the limit of " + config.limits().maxBodyBytes(), 0));
+                return;
+            }
             request = request.withWriteKey(keyInBody.apply(body));
         }
         Site site = sites.site(request.writeKey());

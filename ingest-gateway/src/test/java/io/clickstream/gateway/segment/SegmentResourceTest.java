@@ -276,6 +276,14 @@ class SegmentResourceTest {
     }
 
     @Test
+    void aBodyOverTheLimitIsNotParsedForItsWriteKey() {
+        // Between the limit and twice it the body is read, but not parsed to look for a key: 413, not 401.
+        String big = "{\"batch\":[{\"type\":\"track\",\"event\":\"" + "x".repeat(600_000) + "\"}]}";
+        given().contentType(ContentType.JSON).body(big).when().post("/v1/batch")
+                .then().statusCode(413).body("errors[0].reason", equalTo("body_too_large"));
+    }
+
+    @Test
     void withoutAWriteKeyItIs401AndAMissingBatchArrayIs400() {
         given().contentType(ContentType.JSON).body("{\"batch\":[]}").when().post("/v1/batch").then().statusCode(401);
         // code and message, as Segment's errors have them (its Python SDK reads both to give up instead of retrying);
