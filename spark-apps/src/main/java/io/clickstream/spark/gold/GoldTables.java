@@ -14,9 +14,12 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The gold tables, their rollups and where they live. */
 public final class GoldTables {
@@ -82,6 +85,52 @@ public final class GoldTables {
         }
         DeltaTables.compactAutomatically(spark, path(config, SESSIONS));
         DeltaTables.compactAutomatically(spark, path(config, Funnel.TABLE));
+        requireWindows(spark, config);
+    }
+
+    /** The table property that records the window size a table's rows were counted in. */
+    static final String WINDOW_PROPERTY = "clickstream.window";
+
+    /** A windowed table's size and the configuration key that sets it. */
+    private record Window(String key, Duration size) {
+    }
+
+    private static Map<String, Window> windows(PipelineConfig config) {
+        return Map.of(
+                new PageMetrics(config.pageWindow()).table(), new Window("gold.page.window", config.pageWindow()),
+                new Revenue(config.revenueWindow()).table(), new Window("gold.revenue.window", config.revenueWindow()),
+                new TrendingProducts(config.trendingWindow()).table(), new Window("gold.trending.window", config.trendingWindow()),
+                Funnel.TABLE, new Window("gold.funnel.window", config.funnelWindow()));
+    }
+
+    /** What a new gold table is created with: compacting itself, and its window size if it has one. */
+    private static Map<String, String> newTableProperties(PipelineConfig config, String table) {
+        Window w = windows(config).get(table);
+        if (w == null) {
+            return DeltaTables.AUTO_COMPACTED;
+        }
+        Map<String, String> properties = new HashMap<>(DeltaTables.AUTO_COMPACTED);
+        properties.put(WINDOW_PROPERTY, w.size().toString());
+        return properties;
+    }
+
+    /** Each windowed table's rows are in the window size the configuration names (see {@link #requireWindow}). */
+    static void requireWindows(SparkSession spark, PipelineConfig config) {
+        windows(config).forEach((table, w) -> requireWindow(spark, config, table, w.key(), w.size()));
+    }
+
+    /**
+     * A table keeps the window size it was first written with. A new size would put rows of both sizes side by side
+     * (a window is replaced or merged by its start only): an hour's rows next to the minutes they hold, counted twice.
+     */
+    private static void requireWindow(SparkSession spark, PipelineConfig config, String table, String key, Duration window) {
+        String held = DeltaTables.keepProperty(spark, path(config, table), WINDOW_PROPERTY, window.toString());
+        if (held != null) {
+            throw new IllegalStateException(LAYER + "." + table + " holds windows of " + held + ", but " + key + " is "
+                    + window + ": rows of both sizes in one table would count events twice. Set " + key + " back to "
+                    + held + ", or move " + path(config, table) + " aside (or delete it): new events are then counted "
+                    + "in the new size (to count silver's older events again too, rebuild gold as its README says).");
+        }
     }
 
     /** The tables the gold query (or silver + gold, fused) adds each batch to: a batch read twice counts twice. */
@@ -123,11 +172,11 @@ public final class GoldTables {
             Dataset<Row> empty = r.aggregate(r.relevant(emptySource(spark, config, r.source())));
             if (r.maintenance() == GoldRollup.Maintenance.RECOMPUTE) {
                 DeltaTables.ensure(spark, LAYER, r.table(), path(config, r.table()), empty.schema(),
-                        DeltaTables.AUTO_COMPACTED);
+                        newTableProperties(config, r.table()));
                 continue;
             }
             DeltaTables.ensure(spark, LAYER, r.table(), path(config, r.table()), BatchStamp.addTo(empty.schema()),
-                    DeltaTables.AUTO_COMPACTED);
+                    newTableProperties(config, r.table()));
             if (!r.distinctMembers().isEmpty()) {
                 StructType seen = new StructType();
                 for (String k : r.mergeKeys()) {
@@ -143,6 +192,7 @@ public final class GoldTables {
                 DeltaTables.AUTO_COMPACTED, "is_live");
         Dataset<Row> noSessions = spark.createDataFrame(List.of(), SessionRows.TABLE_SCHEMA);
         DeltaTables.ensure(spark, LAYER, Funnel.TABLE, path(config, Funnel.TABLE),
-                BatchStamp.addTo(Funnel.aggregate(noSessions, config.funnelWindow()).schema()), DeltaTables.AUTO_COMPACTED);
+                BatchStamp.addTo(Funnel.aggregate(noSessions, config.funnelWindow()).schema()),
+                newTableProperties(config, Funnel.TABLE));
     }
 }

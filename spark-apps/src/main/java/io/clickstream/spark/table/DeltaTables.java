@@ -212,6 +212,21 @@ public final class DeltaTables {
     }
 
     /**
+     * The table property {@code key} holds {@code value}: set on a table that has none (new, or from a version that did
+     * not set it), else compared. Null when it matches, else the value the table holds.
+     */
+    public static String keepProperty(SparkSession spark, String location, String key, String value) {
+        String wanted = qualified(spark, location);
+        scala.Option<String> property = DeltaLog.forTable(spark, new Path(wanted))
+                .update(false, scala.Option.empty(), scala.Option.empty()).metadata().configuration().get(key);
+        if (!property.isDefined()) {
+            spark.sql("ALTER TABLE delta.`" + wanted + "` SET TBLPROPERTIES ('" + key + "' = '" + value + "')");
+            return null;
+        }
+        return value.equals(property.get()) ? null : property.get();
+    }
+
+    /**
      * A table left by an older version that lacks columns this one writes gets them, empty in its existing rows
      * (Delta's ADD COLUMNS changes the table's metadata only). {@code location} holds a Delta table.
      */

@@ -317,6 +317,21 @@ class GoldPipelineTest {
         assertThat(spark.streams().active()).extracting(StreamingQuery::name).doesNotContain(BronzeStream.QUERY_NAME);
     }
 
+    @Test
+    void aWindowSizeOtherThanTheOneATableWasCountedInIsRefused(@TempDir Path unused) {
+        // The rows are minutes: 5-minute rows beside them, each replacing only the minute it starts on, would count
+        // the other four minutes twice.
+        PipelineConfig fiveMinutePages = SparkTestSession.config(unused, Map.of("CLICKSTREAM_GOLD_PAGE_WINDOW", "5 minutes"))
+                .withLocations(config.warehouseRoot(), config.checkpointRoot());
+        assertThatThrownBy(() -> GoldTables.requireWindows(spark, fiveMinutePages))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("gold.page_metrics_1m holds windows of PT1M, but gold.page.window is PT5M");
+        GoldTables.requireWindows(spark, config); // as configured: nothing to say
+        // A new table is created with its window: no commit of its own to record it.
+        assertThat(spark.sql("DESCRIBE HISTORY delta.`" + GoldTables.path(config, "page_metrics_1m") + "`")
+                .filter("operation = 'SET TBLPROPERTIES'").count()).isZero();
+    }
+
     private static void copyTree(Path from, Path to) throws java.io.IOException {
         try (var paths = java.nio.file.Files.walk(from)) {
             for (Path p : paths.toList()) {
