@@ -40,6 +40,9 @@ public final class BronzeStream {
                 .option("subscribe", config.eventsTopic())
                 .option("startingOffsets", config.startingOffsets())
                 .option("maxOffsetsPerTrigger", config.maxOffsetsPerTrigger())
+                // Records gone from Kafka (retention passed while bronze was down, a topic deleted and created again)
+                // stop the query by default; false skips them, for the one start that recovers (README, Recovery).
+                .option("failOnDataLoss", config.failOnDataLoss())
                 .option("includeHeaders", "true")
                 .load();
         return SchedulerPools.start(spark, QUERY_NAME, () -> BronzeTransform.apply(kafka)

@@ -38,6 +38,7 @@ public final class ConfigLoader {
         d.put("kafka.topic.events", Topics.EVENTS);
         d.put("kafka.starting.offsets", "earliest");
         d.put("kafka.max.offsets.per.trigger", "200000");
+        d.put("kafka.fail.on.data.loss", "true");
         d.put("warehouse.root", "data/warehouse");
         d.put("checkpoint.root", "data/checkpoints");
         d.put("bronze.trigger", "2 seconds");
@@ -112,6 +113,7 @@ public final class ConfigLoader {
                 v.get("kafka.topic.events"),
                 v.get("kafka.starting.offsets"),
                 longValue(v, "kafka.max.offsets.per.trigger"),
+                bool(v, "kafka.fail.on.data.loss"),
                 v.get("warehouse.root"),
                 v.get("checkpoint.root"),
                 duration(v, "bronze.trigger"),
@@ -133,6 +135,14 @@ public final class ConfigLoader {
                 integer(v, "metrics.port"),
                 v.get("metrics.host"),
                 duration(v, "metrics.failure.linger"));
+    }
+
+    private static boolean bool(Map<String, String> v, String key) {
+        String value = v.get(key).trim();
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException(key + " must be true or false, got '" + v.get(key) + "'");
+        }
+        return Boolean.parseBoolean(value);
     }
 
     private static int integer(Map<String, String> v, String key) {

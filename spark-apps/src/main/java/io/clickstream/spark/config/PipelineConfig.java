@@ -14,6 +14,7 @@ public record PipelineConfig(
         String eventsTopic,
         String startingOffsets,
         long maxOffsetsPerTrigger,
+        boolean failOnDataLoss,
         String warehouseRoot,
         String checkpointRoot,
         Duration bronzeTrigger,
@@ -79,7 +80,7 @@ public record PipelineConfig(
 
     public PipelineConfig withLocations(String warehouse, String checkpoints) {
         return new PipelineConfig(appName, sparkMaster, shufflePartitions, kafkaBootstrapServers, eventsTopic,
-                startingOffsets, maxOffsetsPerTrigger, warehouse, checkpoints, bronzeTrigger, silverTrigger,
+                startingOffsets, maxOffsetsPerTrigger, failOnDataLoss, warehouse, checkpoints, bronzeTrigger, silverTrigger,
                 goldTrigger, goldPeriodicTrigger, dedupWatermark, allowedLateness, maxEventAge, maxClockAhead, sessionGap, pageWindow,
                 revenueWindow, funnelWindow, trendingWindow, botEventsPerMinute, maintenanceInterval, maintenanceCompactDays,
                 metricsPort, metricsHost, metricsFailureLinger);
@@ -87,7 +88,7 @@ public record PipelineConfig(
 
     public PipelineConfig withKafka(String bootstrapServers) {
         return new PipelineConfig(appName, sparkMaster, shufflePartitions, bootstrapServers, eventsTopic,
-                startingOffsets, maxOffsetsPerTrigger, warehouseRoot, checkpointRoot, bronzeTrigger, silverTrigger,
+                startingOffsets, maxOffsetsPerTrigger, failOnDataLoss, warehouseRoot, checkpointRoot, bronzeTrigger, silverTrigger,
                 goldTrigger, goldPeriodicTrigger, dedupWatermark, allowedLateness, maxEventAge, maxClockAhead, sessionGap, pageWindow,
                 revenueWindow, funnelWindow, trendingWindow, botEventsPerMinute, maintenanceInterval, maintenanceCompactDays,
                 metricsPort, metricsHost, metricsFailureLinger);

@@ -49,6 +49,10 @@ class ConfigLoaderTest {
                 .hasMessageContaining("gold.session.gap");
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("CLICKSTREAM_KAFKA_STARTING_OFFSETS", "middle")))
                 .hasMessageContaining("kafka.starting.offsets");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("CLICKSTREAM_KAFKA_FAIL_ON_DATA_LOSS", "no")))
+                .hasMessageContaining("kafka.fail.on.data.loss must be true or false");
+        assertThat(ConfigLoader.load(null, Map.of()).failOnDataLoss()).isTrue();
+        assertThat(ConfigLoader.load(null, Map.of("CLICKSTREAM_KAFKA_FAIL_ON_DATA_LOSS", "false")).failOnDataLoss()).isFalse();
     }
 
     @Test
