@@ -162,7 +162,7 @@ public class IngestService {
         Site site = sites.site(request.writeKey());
         metrics.rejected(site == null ? GatewayMetrics.UNKNOWN_SITE : site.id(), reason, 1);
         return refuse(reason, reason == RejectReason.BODY_TIMEOUT
-                ? "the body did not arrive within " + config.limits().bodyReadTimeout().toSeconds() + " s"
+                ? "the body did not arrive within " + config.limits().bodyReadTimeout().toSeconds() + " s of the headers"
                 : "body exceeds the limit of " + config.limits().maxBodyBytes() + " bytes", 0);
     }
 

@@ -9,6 +9,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 
+import java.io.IOException;
+
 /**
  * Reads an ingest request's whole body, up to a limit, as the bytes sent; past the limit the request fails with 413
  * for the route's failure handler. Vert.x's BodyHandler would do the same but decodes a body sent as
@@ -16,8 +18,9 @@ import io.vertx.ext.web.RoutingContext;
  * that type (its HTTP client's default for binary data), and the form decoder refused them with a bare 400 and an
  * error that quotes the body in the log.
  * <p>
- * A body must arrive whole within a deadline, else the request fails with 408: a client that trickles its bytes
- * would otherwise hold its connection and buffer for as long as each byte comes before the idle timeout.
+ * A body not whole by a deadline fails the request with 408: a client that trickles its bytes, or stops sending
+ * them, would otherwise hold its connection and buffer for as long as the idle timeout lets it (30 minutes), and on
+ * HTTP/2 for as long as the connection lives.
  */
 final class IngestBodyHandler implements Handler<RoutingContext> {
     private static final String BODY = IngestBodyHandler.class.getName();
@@ -71,7 +74,8 @@ final class IngestBodyHandler implements Handler<RoutingContext> {
             if (!failed[0]) {
                 failed[0] = true;
                 rc.vertx().cancelTimer(deadline);
-                if (!(error instanceof HttpClosedException)) { // a client gone mid-upload: no one to answer
+                // A client gone mid-upload (closed or reset): no one to answer, and nothing to log.
+                if (!(error instanceof HttpClosedException || error instanceof IOException)) {
                     rc.fail(error instanceof DecoderException ? 400 : 500, error);
                 }
             }
