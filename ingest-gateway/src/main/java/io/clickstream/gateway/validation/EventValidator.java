@@ -180,7 +180,8 @@ public class EventValidator {
         return null;
     }
 
-    /** The latest instant RFC 3339 can write in UTC: a later one would be written with its year cut to four digits. */
+    /** The instants RFC 3339 can write in UTC, years 0000 to 9999: outside, a year would not fit its four digits. */
+    private static final Instant FIRST_WRITABLE = Instant.parse("0000-01-01T00:00:00Z");
     private static final Instant LAST_WRITABLE = Instant.parse("9999-12-31T23:59:59.999Z");
 
     private static Instant instant(JsonNode value) {
@@ -188,8 +189,8 @@ public class EventValidator {
             return null;
         }
         Instant instant = ITU.parseDateTime(value.asText()).toInstant();
-        if (instant.isAfter(LAST_WRITABLE)) {
-            throw new DateTimeException(value.asText() + " is after year 9999 in UTC");
+        if (instant.isAfter(LAST_WRITABLE) || instant.isBefore(FIRST_WRITABLE)) {
+            throw new DateTimeException(value.asText() + " is outside the years 0000 to 9999 in UTC");
         }
         return instant;
     }
