@@ -2,6 +2,7 @@ package io.clickstream.gateway.publishing;
 
 import io.clickstream.contract.Topics;
 import io.clickstream.gateway.support.Events;
+import io.clickstream.gateway.support.MetricsText;
 import io.clickstream.gateway.support.TopicReader;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -51,9 +52,17 @@ class InFlightBytesTest {
                 .filter(r -> anon.equals(r.value().path("anonymous_id").asText())).toList();
         assertThat(records).hasSizeLessThan(10);
 
+        // Refused again and again, the requests hand back all they took of the budget: a byte kept by each would have
+        // used it up within these rounds, and the request after them would get a 503 too.
+        for (int round = 0; round < 8; round++) {
+            given().contentType(ContentType.JSON).header("X-Write-Key", "demo-write-key").body(batch)
+                    .when().post("/v1/events").then().statusCode(503);
+        }
         // The budget is back once Kafka acknowledged: a request within it is taken.
         given().contentType(ContentType.JSON).header("X-Write-Key", "demo-write-key").body(Events.pageView(anon))
                 .when().post("/v1/events")
                 .then().statusCode(202).body("accepted", equalTo(1));
+        assertThat(MetricsText.value(given().get("/q/metrics").asString(), "clickstream_gateway_kafka_inflight_sends"))
+                .isZero();
     }
 }
