@@ -202,9 +202,7 @@ public final class DeltaTables {
             return;
         }
         String wanted = qualified(spark, location);
-        // The snapshot's metadata, not DESCRIBE DETAIL: no query to plan and run for each table at start.
-        scala.Option<String> property = DeltaLog.forTable(spark, new Path(wanted))
-                .update(false, scala.Option.empty(), scala.Option.empty()).metadata().configuration().get(AUTO_COMPACT);
+        scala.Option<String> property = property(spark, wanted, AUTO_COMPACT);
         if (!(property.isDefined() && "true".equals(property.get()))) {
             spark.sql("ALTER TABLE delta.`" + wanted + "` SET TBLPROPERTIES ('" + AUTO_COMPACT + "' = 'true')");
         }
@@ -217,13 +215,18 @@ public final class DeltaTables {
      */
     public static String keepProperty(SparkSession spark, String location, String key, String value) {
         String wanted = qualified(spark, location);
-        scala.Option<String> property = DeltaLog.forTable(spark, new Path(wanted))
-                .update(false, scala.Option.empty(), scala.Option.empty()).metadata().configuration().get(key);
+        scala.Option<String> property = property(spark, wanted, key);
         if (!property.isDefined()) {
             spark.sql("ALTER TABLE delta.`" + wanted + "` SET TBLPROPERTIES ('" + key + "' = '" + value + "')");
             return null;
         }
         return value.equals(property.get()) ? null : property.get();
+    }
+
+    /** A table property from the snapshot's metadata, not DESCRIBE DETAIL: no query to plan and run at start. */
+    private static scala.Option<String> property(SparkSession spark, String qualifiedLocation, String key) {
+        return DeltaLog.forTable(spark, new Path(qualifiedLocation))
+                .update(false, scala.Option.empty(), scala.Option.empty()).metadata().configuration().get(key);
     }
 
     /**
