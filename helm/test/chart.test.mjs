@@ -151,6 +151,9 @@ test('gateway: hardened pod, health probes, write keys only from Secrets', () =>
   const props = byKind(defaults(), 'ConfigMap').find((m) => m.data?.['gateway.properties']).data['gateway.properties'];
   assert.match(props, /^clickstream\.sites\.demo\.write-key=\$\{SITE_WRITE_KEY_0\}$/m);
   assert.match(props, /^clickstream\.supervisor\.enabled=true$/m);
+  // A stopping pod keeps taking requests while proxies learn it is going, then drains within the grace period.
+  assert.match(props, /^quarkus\.shutdown\.delay=PT10S$/m);
+  assert.equal(pod.terminationGracePeriodSeconds, 45);
   // X-Forwarded-For is believed from the cluster's private networks only, and from nobody with an empty list.
   assert.match(props, /^quarkus\.http\.proxy\.trusted-proxies=10\.0\.0\.0\/8,172\.16\.0\.0\/12,192\.168\.0\.0\/16,127\.0\.0\.0\/8,fc00::\/7$/m);
   const noProxies = byKind(render(HELMS[1].bin, 'default', ['--set-json', 'gateway.config.trustedProxies=[]']), 'ConfigMap')
@@ -189,6 +192,16 @@ function template(release, extra = []) {
   const r = helm(HELMS[1].bin, ['template', release, chart, ...extra]);
   return { ...r, objects: r.code === 0 ? parseAllDocuments(r.out).map((d) => d.toJS()).filter((o) => o != null) : [] };
 }
+
+test('gateway: a grace period too short for the shutdown delay and the drain stops the install', () => {
+  const short = template('cs', ['--set', 'gateway.shutdownDelaySeconds=20']);
+  assert.notEqual(short.code, 0, 'rendered a gateway Kubernetes kills before it has drained');
+  assert.match(short.err, /terminationGracePeriodSeconds \(45\) must be at least gateway\.shutdownDelaySeconds \+ 35 \(55\)/);
+  const raised = template('cs', ['--set', 'gateway.shutdownDelaySeconds=20', '--set', 'gateway.terminationGracePeriodSeconds=55']);
+  assert.equal(raised.code, 0, raised.err);
+  const props = byKind(raised.objects, 'ConfigMap').find((m) => m.data?.['gateway.properties']).data['gateway.properties'];
+  assert.match(props, /^quarkus\.shutdown\.delay=PT20S$/m);
+});
 
 test('kafka: node pods get host names of at most 63 characters, or the install stops saying why', () => {
   // Strimzi names a node's pod <cluster>-<pool>-<id>.
