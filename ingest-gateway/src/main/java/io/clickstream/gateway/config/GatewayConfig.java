@@ -131,6 +131,12 @@ public interface GatewayConfig {
         /** Salt for ip-mode=hash. */
         @WithName("ip-salt")
         Optional<String> ipSalt();
+
+        /**
+         * Secret of the daily ids given to pixels that carry no anonymous_id (DailyVisitorId), at least 16 characters.
+         * Gateways that share it give one browser the same id; without it, each process draws its own.
+         */
+        Optional<String> visitorIdSecret();
     }
 
     enum IpMode { TRUNCATE, HASH, DROP }

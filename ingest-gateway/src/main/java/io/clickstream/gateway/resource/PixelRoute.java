@@ -10,6 +10,8 @@ import io.clickstream.gateway.ingest.IngestService.Readout;
 import io.clickstream.gateway.ingest.RawEvent;
 import io.clickstream.gateway.ingest.RequestBody;
 import io.clickstream.gateway.metrics.GatewayMetrics;
+import io.clickstream.gateway.privacy.DailyVisitorId;
+import io.clickstream.gateway.site.SiteRegistry;
 import io.clickstream.gateway.validation.RejectReason;
 import io.clickstream.gateway.validation.Rejection;
 import io.micrometer.core.instrument.Timer;
@@ -32,8 +34,9 @@ import java.util.Map;
  * {@code GET /v1/p.gif}: a 1x1 transparent GIF for clients without JavaScript (noscript tags, e-mails). The event
  * comes either whole as base64url JSON in {@code data}, or as flat query parameters named like the contract's
  * fields ({@code event_type}, {@code anonymous_id}, {@code url}, {@code title}, {@code referrer}, ...).
- * Answers 200 with the image once Kafka has the event; refusals still carry the image, with their reason in
- * the {@code X-Clickstream-Error} header.
+ * An event without {@code anonymous_id} gets the visitor's {@link DailyVisitorId}: where a pixel is used, there is
+ * usually no script to keep an id. Answers 200 with the image once Kafka has the event; refusals still carry the
+ * image, with their reason in the {@code X-Clickstream-Error} header.
  */
 @ApplicationScoped
 public class PixelRoute {
@@ -48,12 +51,17 @@ public class PixelRoute {
     private final IngestHttp http;
     private final ObjectMapper json;
     private final GatewayMetrics metrics;
+    private final SiteRegistry sites;
+    private final DailyVisitorId visitorIds;
 
-    public PixelRoute(IngestService ingest, IngestHttp http, @Named("events") ObjectMapper json, GatewayMetrics metrics) {
+    public PixelRoute(IngestService ingest, IngestHttp http, @Named("events") ObjectMapper json, GatewayMetrics metrics,
+                      SiteRegistry sites, DailyVisitorId visitorIds) {
         this.ingest = ingest;
         this.http = http;
         this.json = json;
         this.metrics = metrics;
+        this.sites = sites;
+        this.visitorIds = visitorIds;
     }
 
     void register(@Observes Router router) {
@@ -72,7 +80,7 @@ public class PixelRoute {
             // A refused pixel's dead letter keeps the event of its base64 data decoded, so that an "ip" member in it is
             // anonymized as in every dead letter (in base64 it would be kept as sent); else its query as sent.
             RequestBody body = RequestBody.keptAs(sent.length, data != null ? data : sent);
-            ingest.ingest(request, body, ignored -> read(query, data, userAgent), IngestHttp.onContext(outcome -> {
+            ingest.ingest(request, body, ignored -> read(query, data, request, userAgent), IngestHttp.onContext(outcome -> {
                 try {
                     respond(rc, timer, outcome);
                 } catch (RuntimeException e) {
@@ -114,6 +122,10 @@ public class PixelRoute {
         return out.toString();
     }
 
+    private static boolean blank(String value) {
+        return value == null || value.isEmpty();
+    }
+
     /** The event a pixel carries as base64url {@code data}, decoded; null without data or when it is not base64url. */
     static byte[] decodedData(Map<String, String> query) {
         String data = query.get("data");
@@ -127,7 +139,8 @@ public class PixelRoute {
         }
     }
 
-    private Readout read(Map<String, String> query, byte[] decoded, String userAgent) {
+    /** Runs once the request's write key named a site. */
+    private Readout read(Map<String, String> query, byte[] decoded, IngestRequest request, String userAgent) {
         ObjectNode event;
         if (query.get("data") != null) {
             if (decoded == null) {
@@ -142,14 +155,15 @@ public class PixelRoute {
             }
             event = node;
         } else {
+            // A parameter left empty (a blank merge field of an e-mail) is absent, as if it were not written.
             event = json.createObjectNode();
             for (String field : TOP_LEVEL) {
-                if (query.get(field) != null) {
+                if (!blank(query.get(field))) {
                     event.put(field, query.get(field));
                 }
             }
             for (String field : PAGE) {
-                if (query.get(field) != null) {
+                if (!blank(query.get(field))) {
                     ObjectNode page = event.has("page") ? (ObjectNode) event.get("page") : event.putObject("page");
                     page.put(field, query.get(field));
                 }
@@ -163,6 +177,9 @@ public class PixelRoute {
             // beside it would make the skew correction subtract one clock from the other.
             event.put("occurred_at", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
             event.remove("sent_at");
+        }
+        if (!event.hasNonNull("anonymous_id")) {
+            event.put("anonymous_id", visitorIds.of(sites.site(request.writeKey()).id(), request.clientIp(), userAgent));
         }
         EventsRoute.fillUserAgent(event, userAgent);
         return Readout.of(List.of(RawEvent.of(0, event, event.toString())));

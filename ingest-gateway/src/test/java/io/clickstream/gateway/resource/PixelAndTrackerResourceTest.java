@@ -13,7 +13,11 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -113,11 +117,38 @@ class PixelAndTrackerResourceTest {
     }
 
     @Test
+    void aPixelWithoutAnonymousIdCountsTheBrowserUnderADailyIdOfItsOwn() {
+        String page = "https://shop.example/noscript/" + UUID.randomUUID();
+        String chrome = "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36";
+        String[][] visits = {{"198.51.100.7", chrome}, {"198.51.100.7", chrome}, {"198.51.100.8", chrome},
+                {"198.51.100.7", chrome + " Edg/131.0"}};
+        for (int i = 0; i < visits.length; i++) {
+            // The test connects from loopback, a trusted proxy: X-Forwarded-For names the visitor's address.
+            var pixel = given().queryParam("writeKey", "demo-write-key").queryParam("url", page).queryParam("title", "visit " + i);
+            if (i == 3) {
+                pixel.queryParam("anonymous_id", ""); // a blank merge field of an e-mail: no id at all
+            }
+            pixel.header("X-Forwarded-For", visits[i][0]).header("User-Agent", visits[i][1])
+                    .when().get("/v1/p.gif").then().statusCode(200).contentType("image/gif");
+        }
+        Map<String, JsonNode> byVisit = TopicReader.readUntil(Topics.EVENTS, WAIT,
+                        all -> all.stream().filter(r -> r.value().at("/page/url").asText().equals(page)).count() >= 4)
+                .stream().map(TopicReader.Record::value).filter(v -> v.at("/page/url").asText().equals(page))
+                .collect(Collectors.toMap(v -> v.at("/page/title").asText(), v -> v));
+        assertThat(byVisit).hasSize(4);
+        List<String> ids = IntStream.range(0, 4).mapToObj(i -> byVisit.get("visit " + i).get("anonymous_id").asText()).toList();
+        assertThat(ids).allMatch(id -> id.matches("px-[0-9a-f]{32}"));
+        assertThat(ids.get(1)).as("the same browser again").isEqualTo(ids.get(0));
+        assertThat(ids.subList(1, 4)).as("another address, another browser").doesNotHaveDuplicates();
+        assertThat(byVisit.values()).allSatisfy(v -> assertThat(v.toString()).doesNotContain("198.51.100.7", "198.51.100.8"));
+    }
+
+    @Test
     void pixelRefusalsStillReturnTheImageWithTheReasonInAHeader() {
-        given().queryParam("writeKey", "demo-write-key").queryParam("event_type", "page_view")
+        given().queryParam("writeKey", "demo-write-key").queryParam("anonymous_id", "x").queryParam("event_type", "9 lives")
                 .when().get("/v1/p.gif")
                 .then().statusCode(400).contentType("image/gif")
-                .header("X-Clickstream-Error", startsWith("invalid_event: ")).header("X-Clickstream-Error", containsString("anonymous_id"));
+                .header("X-Clickstream-Error", startsWith("invalid_event: ")).header("X-Clickstream-Error", containsString("event_type"));
         given().when().get("/v1/p.gif?anonymous_id=x").then().statusCode(401).contentType("image/gif");
     }
 
