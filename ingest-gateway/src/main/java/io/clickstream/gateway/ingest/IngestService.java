@@ -243,6 +243,16 @@ public class IngestService {
 
     private void refuseWhole(Site site, IngestRequest request, Instant receivedAt, RequestBody body, Rejection rejection,
                              Consumer<IngestOutcome> answer) {
+        // Its dead letter is one more record for Kafka: refused bodies sent from many addresses with a site's public
+        // key draw on the site's bucket like events do, or they would reach Kafka without any limit. Past it the
+        // refusal is answered and counted all the same, without a Retry-After (sent again, it would be refused
+        // again), and its dead letter is not kept.
+        if (rateLimiter.checkSite(site.id(), 1) > 0) {
+            metrics.rateLimited("dead_letter");
+            metrics.rejected(site.id(), rejection.reason(), 1);
+            answer.accept(refuse(rejection.reason(), rejection.message(), 0));
+            return;
+        }
         DeadLetter letter = deadLetter(site, request, receivedAt, null, rejection, body.kept());
         Acks acks = deadlines.track((ok, failure) -> {
             if (ok) {

@@ -1,14 +1,21 @@
 package io.clickstream.gateway.ratelimit;
 
+import io.clickstream.contract.Topics;
 import io.clickstream.gateway.support.Events;
 import io.clickstream.gateway.support.MetricsText;
+import io.clickstream.gateway.support.TopicReader;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,7 +32,8 @@ class RateLimitTest {
                     "clickstream.rate-limit.per-ip-per-second", "1",
                     "clickstream.rate-limit.per-ip-burst", "20",
                     "clickstream.rate-limit.per-site-per-second", "1",
-                    "clickstream.rate-limit.per-site-burst", "1000");
+                    "clickstream.rate-limit.per-site-burst", "1000",
+                    "clickstream.sites.flood.write-key", "flood-write-key");
         }
     }
 
@@ -66,6 +74,40 @@ class RateLimitTest {
         response.then().statusCode(413).body("errors[0].reason", equalTo("too_many_events"))
                 .body("errors[0].message", equalTo("1001 events exceed the site's rate-limit burst of 1000 per request"));
         assertThat(response.header("Retry-After")).isNull();
+    }
+
+    @Test
+    void refusedBodiesDrawOnTheSitesBucketAndAreNotKeptOnceItIsEmpty() {
+        // A site of its own, so its bucket is this test's alone: 999 of its 1,000 events, then refused bodies.
+        String event = "{\"event_type\":\"click\",\"anonymous_id\":\"flood\",\"occurred_at\":\"" + Instant.now() + "\"}";
+        given().contentType(ContentType.JSON).header("X-Write-Key", "flood-write-key").header("X-Forwarded-For", "203.0.113.50")
+                .body("[" + String.join(",", Collections.nCopies(999, event)) + "]").when().post("/v1/events")
+                .then().statusCode(202);
+        String marker = "flood-" + UUID.randomUUID();
+        double notKeptBefore = MetricsText.countOrZero(metrics(), "clickstream_gateway_rate_limited_total{scope=\"dead_letter\"}");
+        // The token left, and those that refill meanwhile (one a second), let the first refusals through to be kept.
+        int sent = 0;
+        double notKept = 0;
+        while (notKept == 0 && sent < 15) {
+            given().contentType(ContentType.JSON).header("X-Write-Key", "flood-write-key")
+                    .header("X-Forwarded-For", "203.0.113." + (60 + sent)).body("{\"event_type\":\"" + marker + "-" + sent + "\",")
+                    .when().post("/v1/events")
+                    .then().statusCode(400).body("errors[0].reason", equalTo("malformed_json")).header("Retry-After", (String) null);
+            sent++;
+            notKept = MetricsText.countOrZero(metrics(), "clickstream_gateway_rate_limited_total{scope=\"dead_letter\"}") - notKeptBefore;
+        }
+        assertThat(notKept).as("a refusal past the site's bucket").isEqualTo(1);
+        int kept = sent - 1;
+        assertThat(kept).isPositive();
+        List<TopicReader.Record> letters = TopicReader.readUntil(Topics.DEAD_LETTERS, Duration.ofSeconds(20),
+                all -> all.stream().filter(r -> r.value().path("payload").asText().contains(marker)).count() >= kept);
+        assertThat(letters.stream().filter(r -> r.value().path("payload").asText().contains(marker)).count()).isEqualTo(kept);
+        assertThat(MetricsText.value(metrics(), "clickstream_gateway_events_rejected_total{reason=\"malformed_json\",site=\"flood\"}"))
+                .isEqualTo(sent);
+    }
+
+    private static String metrics() {
+        return given().when().get("/q/metrics").then().extract().asString();
     }
 
     @Test
