@@ -1,7 +1,7 @@
 /*! clickstream.js: first-party tracker for a Clickstream gateway. No dependencies. */
 (function (w, d) {
   'use strict';
-  const VERSION = '1.0.4';
+  const VERSION = '1.0.5';
   const stub = w.clickstream;
   if (stub && stub.loaded) return;
   // Bounds: offline queue, batch bytes (browsers cap beacons and keepalive at 64 KB), the gateway's 32 KB per event,
@@ -13,6 +13,7 @@
   const attr = n => (me && me.getAttribute('data-' + n)) || undefined;
 
   let cfg = null, ready = false, leaving = false, state = 'off', aid = null, uid = null, lastUrl = null, ref = d.referrer;
+  let following = null, queued = null;
   let q = [], flying = [], flyingBytes = 0, beaconed = 0, handed = null, timer = 0, due = 0, attempt = 0, retryAt = 0;
   const pre = [], warned = {}, mem = {};
 
@@ -93,7 +94,9 @@
       if (i && size + n > limit) break;
       size += n;
     }
-    return q.slice(0, i);
+    const c = q.slice(0, i);
+    if (following && c.indexOf(following.e) >= 0) following.stop(); // its title goes as sent
+    return c;
   }
   const body = c => { const now = new Date().toISOString(); return JSON.stringify(c.map(e => Object.assign({}, e, { sent_at: now }))); };
   const url = () => cfg.host + '/v1/events?writeKey=' + encodeURIComponent(cfg.writeKey);
@@ -161,6 +164,7 @@
     if (bytes(JSON.stringify(e)) > MAX_EVENT) return warn('big', 'an event over 32 KB was dropped');
     q.push(e); store([e]);
     schedule(q.length >= cfg.batchSize ? 0 : cfg.flushInterval);
+    queued = e;
   }
 
   // sku, or Segment's product_id, or id: the names shops already use for it.
@@ -216,7 +220,28 @@
     lastUrl = here();
     track('page_view', properties);
   }
-  const changed = () => setTimeout(() => { if (ready && state === 'on' && cfg.autoPageView && here() !== lastUrl) page(); }, 0);
+  // A router changes the URL before the new route renders and sets its title, sometimes after fetching its data: the
+  // page view takes the title's changes until it is taken into a batch, for 1.5 s at most and while the URL stays.
+  // Checked a task later: a router that sets the next route's title before changing the URL has changed it by then.
+  function follow(e) {
+    if (following) following.stop();
+    if (!e || !w.MutationObserver || !d.head) return;
+    const at = here(), f = { e, stop() { watch.disconnect(); clearTimeout(end); if (following === f) following = null; } };
+    const retitle = () => {
+      if (following !== f || here() !== at) return f.stop();
+      const title = cut(d.title, 512);
+      if (title === e.page.title) return;
+      e.page.title = title;
+      save(stored().map(x => (x.event_id === e.event_id ? e : x)));
+    };
+    const watch = new MutationObserver(() => setTimeout(retitle, 0)), end = setTimeout(f.stop, 1500);
+    watch.observe(d.head, { subtree: true, childList: true, characterData: true });
+    following = f;
+  }
+  const changed = () => setTimeout(() => {
+    if (!ready || state !== 'on' || !cfg.autoPageView || here() === lastUrl) return;
+    queued = null; page(); follow(queued);
+  }, 0);
 
   function start() {
     aid = anonId(); uid = get('uid') || uid;

@@ -541,6 +541,34 @@ class TrackerBrowserTest {
     }
 
     @Test
+    void aRoutedPageViewTakesTheTitleTheNewRouteSetsAfterTheUrlChanged() throws InterruptedException {
+        open(HIDE_ONLY);
+        String visitor = anonymousId();
+        // A router that loads the route's data first, and one that sets the title in the same task as the URL.
+        js("history.pushState(null, '', '#/a'); setTimeout(() => { document.title = 'Loading'; }, 50);"
+                + " setTimeout(() => { document.title = 'Page A'; }, 300)");
+        waitUntil(d -> "Page A".equals(d.getTitle()));
+        js("history.pushState(null, '', '#/b'); document.title = 'Page B'");
+        waitUntil(d -> ((Number) js("return clickstream.stats().queued")).intValue() == 3);
+        // One that sets the next route's title before it changes the URL (in a guard): #/b keeps its own.
+        js("document.title = 'Page C'; Promise.resolve().then(() => history.pushState(null, '', '#/c'))");
+        waitUntil(d -> ((Number) js("return clickstream.stats().queued")).intValue() == 4);
+        // A route that never sets one keeps the title it found, and a title set past the wait is not taken for it.
+        js("history.pushState(null, '', '#/d')");
+        waitUntil(d -> ((Number) js("return clickstream.stats().queued")).intValue() == 5);
+        Thread.sleep(2_000);
+        js("document.title = 'Much later'");
+        js("clickstream.flush()");
+
+        List<JsonNode> views = firstOfEachEventId(awaitDistinctEvents(visitor, 5));
+        assertThat(views).extracting(e -> e.path("page").path("path").asText()).containsExactly("/test-pages/tracker.html",
+                "/test-pages/tracker.html#/a", "/test-pages/tracker.html#/b", "/test-pages/tracker.html#/c",
+                "/test-pages/tracker.html#/d");
+        assertThat(views).extracting(e -> e.path("page").path("title").asText())
+                .containsExactly("Tracker test page", "Page A", "Page B", "Page C", "Page C");
+    }
+
+    @Test
     void aPageRestoredFromTheBackForwardCacheIsAPageViewAgain() {
         open("test-pages/tracker.html");
         String visitor = anonymousId();
