@@ -39,6 +39,15 @@ public final class LocalStack {
     /** Set by {@link #stop}: a start still in progress (Ctrl-C during up) launches nothing more. */
     private volatile boolean stopped;
 
+    /** {@link #GATEWAY_ENV}, and the stack's visitor-id secret unless the environment already names one. */
+    private Map<String, String> gatewayEnvironment() {
+        Map<String, String> env = new HashMap<>(GATEWAY_ENV);
+        if (System.getenv(VisitorIdSecret.ENV) == null) {
+            env.put(VisitorIdSecret.ENV, VisitorIdSecret.of(settings));
+        }
+        return env;
+    }
+
     public LocalStack(StackSettings settings, PrintStream out) {
         this.settings = settings;
         this.artifacts = new Artifacts(settings.home());
@@ -62,7 +71,7 @@ public final class LocalStack {
             startKafka(detached);
 
             out.println("starting the gateway on " + settings.gatewayUrl() + " ...");
-            Process gateway = launch("gateway", artifacts.gatewayCommand(settings, GATEWAY_JAVA_OPTS), GATEWAY_ENV);
+            Process gateway = launch("gateway", artifacts.gatewayCommand(settings, GATEWAY_JAVA_OPTS), gatewayEnvironment());
             // Ready means Kafka answered and the topics exist: only then may Spark subscribe.
             Processes.await("the gateway", Duration.ofSeconds(90), gateway, log("gateway").toString(),
                     () -> Processes.httpStatus(settings.gatewayUrl() + "/q/health/ready") == 200);
