@@ -166,9 +166,12 @@ test('gateway: hardened pod, health probes, write keys only from Secrets', () =>
   assert.match(props, /^clickstream\.privacy\.visitor-id-secret=\$\{VISITOR_ID_SECRET:\}$/m);
   assert.deepEqual(c.env.find((e) => e.name === 'VISITOR_ID_SECRET').valueFrom.secretKeyRef,
     { name: 'clickstream-visitor-id', key: 'secret', optional: true });
-  const noVisitorSecret = render(HELMS[1].bin, 'default', ['--set', 'gateway.config.visitorIdSecret.secretName=']);
-  assert.doesNotMatch(byKind(noVisitorSecret, 'ConfigMap').find((m) => m.data?.['gateway.properties']).data['gateway.properties'], /visitor-id/);
-  assert.equal(byKind(noVisitorSecret, 'Deployment')[0].spec.template.spec.containers[0].env.find((e) => e.name === 'VISITOR_ID_SECRET'), undefined);
+  // No Secret: an empty name, or none at all (null removes the default).
+  for (const none of ['gateway.config.visitorIdSecret.secretName=', 'gateway.config.visitorIdSecret=null']) {
+    const noVisitorSecret = render(HELMS[1].bin, 'default', ['--set', none]);
+    assert.doesNotMatch(byKind(noVisitorSecret, 'ConfigMap').find((m) => m.data?.['gateway.properties']).data['gateway.properties'], /visitor-id/);
+    assert.equal(byKind(noVisitorSecret, 'Deployment')[0].spec.template.spec.containers[0].env.find((e) => e.name === 'VISITOR_ID_SECRET'), undefined);
+  }
   // Hashed addresses: the salt comes from a Secret, as the write keys do; none is asked for otherwise.
   assert.equal(c.env.find((e) => e.name === 'IP_SALT'), undefined);
   const hashed = render(HELMS[1].bin, 'default', ['--set', 'gateway.config.ipMode=hash', '--set', 'gateway.config.ipSalt.secretName=ip-salt']);
