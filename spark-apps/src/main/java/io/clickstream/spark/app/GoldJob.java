@@ -26,7 +26,8 @@ public final class GoldJob {
     /** Once the silver job has created its tables: this job only reads them. */
     static List<StreamingQuery> start(SparkSession spark, PipelineConfig config, PipelineMetrics metrics,
                                       BooleanSupplier stopRequested) throws TimeoutException, InterruptedException {
-        for (String table : List.of(SilverTables.EVENTS, SilverTables.QUARANTINE, SilverTables.PRODUCT_EVENTS)) {
+        for (String table : List.of(SilverTables.EVENTS, SilverTables.QUARANTINE, SilverTables.PRODUCT_EVENTS,
+                SilverTables.ORDERS)) {
             if (!DeltaTables.awaitCreated(spark, SilverTables.LAYER + "." + table, SilverTables.path(config, table),
                     "the silver job (SilverJob)", stopRequested)) {
                 return List.of();

@@ -34,7 +34,7 @@ public final class PrometheusMetrics implements PipelineMetrics, AutoCloseable {
     private final Counter failures = counter("clickstream_query_failures",
             "Times the job stopped with an error: a query failed, or the job could not start its queries");
     final Counter droppedByWatermark = counter("clickstream_query_rows_dropped_by_watermark", "Rows a stateful operator dropped as too late", "query");
-    final Counter duplicates = counter("clickstream_duplicates_removed", "Events removed as duplicates of an earlier event_id");
+    final Counter duplicates = counter("clickstream_duplicates_removed", "Events removed as duplicates of an earlier event_id, or of an order stored before");
     private final Counter quarantinedRows = counter("clickstream_quarantined_rows", "Rows sent to silver.quarantine");
     private final Counter ruleViolations = counter("clickstream_quality_rule_violations", "Rows that broke a data-quality rule", "rule");
     private final Counter late = counter("clickstream_late_events", "Events behind their receive time by more than the allowed lateness: in silver, in no window");

@@ -7,6 +7,7 @@ import io.clickstream.spark.table.IdempotentWrites;
 import io.clickstream.spark.runtime.JobDescriptions;
 import io.clickstream.spark.runtime.MicroBatches;
 import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -15,7 +16,7 @@ import java.util.function.Consumer;
 
 import static org.apache.spark.sql.functions.col;
 
-/** Writes one deduplicated micro-batch of checked bronze rows to the three silver tables. */
+/** Writes one deduplicated micro-batch of checked bronze rows to the four silver tables. */
 public final class SilverBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
     private final PipelineConfig config;
     private final transient PipelineMetrics metrics;
@@ -29,7 +30,7 @@ public final class SilverBatchWriter implements VoidFunction2<Dataset<Row>, Long
 
     @Override
     public void call(Dataset<Row> checked, Long batchId) {
-        // The batch comes out of a stateful operator: compute it once, then write from it three times.
+        // The batch comes out of a stateful operator: compute it once, then read it for each table.
         Dataset<Row> batch = MicroBatches.materialize(checked);
         try {
             write(batch, batchId, null);
@@ -39,16 +40,20 @@ public final class SilverBatchWriter implements VoidFunction2<Dataset<Row>, Long
     }
 
     /**
-     * {@code batch}: checked rows, cached by the caller. {@code then}, if given, gets the batch's new silver events
+     * {@code checked}: checked rows, cached by the caller. {@code then}, if given, gets the batch's new silver events
      * (cached, already committed to {@code silver.events}) to build on, e.g. the gold tables in the same driver.
      */
-    public void write(Dataset<Row> batch, long batchId, Consumer<Dataset<Row>> then) {
+    public void write(Dataset<Row> checked, long batchId, Consumer<Dataset<Row>> then) {
+        Column notRepeated = JobDescriptions.call(checked.sparkSession(), "silver repeated orders",
+                () -> RepeatedOrders.notRepeated(SilverTransform.valid(checked), config, metrics));
+        Dataset<Row> batch = checked.where(notRepeated);
         Dataset<Row> valid = SilverTransform.valid(batch);
         BotRateRule.Verdict bots = JobDescriptions.call(batch.sparkSession(), "silver bot rate",
                 () -> botRate.assess(valid, batchId));
         JobDescriptions.run(batch.sparkSession(), "silver.quarantine", () -> IdempotentWrites.append(
                 SilverTransform.quarantine(SilverTransform.invalid(batch)), SilverTables.path(config, SilverTables.QUARANTINE),
                 "silver-quarantine", batchId));
+        JobDescriptions.run(batch.sparkSession(), "silver.orders", () -> RepeatedOrders.record(valid, config, batchId));
         if (then == null) {
             // Product lines enrich only the commerce rows again: cheaper than caching every enriched event.
             Dataset<Row> commerce = bots.apply(SilverTransform.enrich(valid.where(col("commerce.products").isNotNull())));

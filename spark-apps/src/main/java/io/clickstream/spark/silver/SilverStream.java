@@ -55,7 +55,8 @@ public final class SilverStream {
         BronzeTable.ensure(spark, config);
         SilverTables.ensure(spark, config);
         List<String> tables = new ArrayList<>(List.of(SilverTables.path(config, SilverTables.EVENTS),
-                SilverTables.path(config, SilverTables.QUARANTINE), SilverTables.path(config, SilverTables.PRODUCT_EVENTS)));
+                SilverTables.path(config, SilverTables.QUARANTINE), SilverTables.path(config, SilverTables.PRODUCT_EVENTS),
+                SilverTables.path(config, SilverTables.ORDERS)));
         tables.addAll(alsoAddedTo);
         NewCheckpointGuard.requireCheckpointOrEmptyTables(spark, name, config.checkpoint(name), tables,
                 "append bronze's rows again (deduplication remembers an event id for silver.dedup.watermark only), and "

@@ -3,19 +3,26 @@ package io.clickstream.spark.silver;
 import io.clickstream.spark.bronze.BronzeTable;
 import io.clickstream.spark.config.PipelineConfig;
 import io.clickstream.spark.table.DeltaTables;
+import io.clickstream.spark.runtime.PlanConstants;
 import io.clickstream.spark.table.TableMaintenance;
+import io.delta.tables.DeltaTable;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
+import java.util.Arrays;
 import java.util.List;
 
-/** {@code silver.events}, {@code silver.quarantine}, {@code silver.product_events}. */
+/** {@code silver.events}, {@code silver.quarantine}, {@code silver.product_events}, {@code silver.orders}. */
 public final class SilverTables {
     public static final String LAYER = "silver";
     public static final String EVENTS = "events";
     public static final String QUARANTINE = "quarantine";
     public static final String PRODUCT_EVENTS = "product_events";
+    /** Every order stored, for {@link RepeatedOrders}. */
+    public static final String ORDERS = "orders";
 
     private SilverTables() {
     }
@@ -37,13 +44,36 @@ public final class SilverTables {
                 SilverTransform.quarantine(checked).schema(), "quarantine_date");
         DeltaTables.ensure(spark, LAYER, PRODUCT_EVENTS, path(config, PRODUCT_EVENTS),
                 SilverTransform.productLines(events).schema(), "event_date");
+        ensureOrders(spark, config, RepeatedOrders.orders(checked).withColumn("silver_time", PlanConstants.now()));
     }
 
-    /** What the silver job compacts and vacuums ({@link TableMaintenance}): all three are append-only. */
+    /**
+     * Created last, so a job waiting for silver's tables finds the others in place. A {@code silver.events} written
+     * before it existed gives it its orders, in its first commit: else their repeats would be stored again. Unpartitioned
+     * (one narrow row per order, read whole by each batch with purchases) and compacting itself.
+     */
+    private static void ensureOrders(SparkSession spark, PipelineConfig config, Dataset<Row> empty) {
+        String location = path(config, ORDERS);
+        if (!DeltaTable.isDeltaTable(spark, location)) {
+            Dataset<Row> earlier = RepeatedOrders.firstStored(spark.read().format("delta").load(path(config, EVENTS)))
+                    .select(Arrays.stream(empty.columns()).map(functions::col).toArray(Column[]::new));
+            if (!earlier.isEmpty()) {
+                earlier.write().format("delta").save(location);
+            }
+        }
+        DeltaTables.ensure(spark, LAYER, ORDERS, location, empty.schema(), DeltaTables.AUTO_COMPACTED);
+        DeltaTables.compactAutomatically(spark, location);
+    }
+
+    /**
+     * What the silver job compacts and vacuums ({@link TableMaintenance}): the first three are append-only, and
+     * {@code silver.orders} compacts itself.
+     */
     public static List<TableMaintenance.Table> maintained(PipelineConfig config) {
         return List.of(
                 TableMaintenance.Table.compacted(LAYER + "." + EVENTS, path(config, EVENTS), "event_date"),
                 TableMaintenance.Table.compacted(LAYER + "." + QUARANTINE, path(config, QUARANTINE), "quarantine_date"),
-                TableMaintenance.Table.compacted(LAYER + "." + PRODUCT_EVENTS, path(config, PRODUCT_EVENTS), "event_date"));
+                TableMaintenance.Table.compacted(LAYER + "." + PRODUCT_EVENTS, path(config, PRODUCT_EVENTS), "event_date"),
+                TableMaintenance.Table.vacuumed(LAYER + "." + ORDERS, path(config, ORDERS)));
     }
 }

@@ -58,8 +58,12 @@ public final class SilverTransform {
      * counting it twice would double its revenue. Null for other events.
      */
     private static Column orderKey() {
-        return when(col("event_type").equalTo("purchase").and(orderId().isNotNull()),
-                concat_ws(":", lit("order"), col("site_id"), orderId()));
+        return when(isOrder(), concat_ws(":", lit("order"), col("site_id"), orderId()));
+    }
+
+    /** A purchase with an order id: deduplicated by its order (see {@link #check}, {@link RepeatedOrders}). */
+    static Column isOrder() {
+        return col("event_type").equalTo("purchase").and(orderId().isNotNull());
     }
 
     /**

@@ -14,8 +14,10 @@ import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -87,6 +89,92 @@ class SilverStreamTest {
     }
 
     @Test
+    void anOrderSentAgainAfterTheDeduplicationWatermarkIsStillADuplicate(@TempDir Path dir) throws Exception {
+        PipelineConfig config = SparkTestSession.config(dir, Map.of("CLICKSTREAM_SILVER_DEDUP_WATERMARK", "1 second"));
+        BronzeTable.ensure(spark, config);
+        appendToBronze(config, new KafkaRows(0)
+                .add("v1", EventJson.event(A, "purchase", "v1", "2026-11-20T12:00:00Z").order("o-1", "20.00", "EUR").json(),
+                        "2026-11-20T12:00:01Z"));
+        runSilverOnce(config);
+        // two later batches move the watermark past the order's key, and the state lets go of it
+        for (long offset = 1; offset <= 2; offset++) {
+            Thread.sleep(1_500);
+            appendToBronze(config, new KafkaRows(offset)
+                    .add("v2", EventJson.pageView("bbbbbbbb-0000-0000-0000-00000000000" + offset, "v2",
+                            "2026-11-20T12:01:00Z").json(), "2026-11-20T12:01:01Z"));
+            runSilverOnce(config);
+        }
+        // the next day: the thank-you page reloaded (a new event id), and the tracker sending the purchase again
+        appendToBronze(config, new KafkaRows(3)
+                .add("v1", EventJson.event(C, "purchase", "v1", "2026-11-21T09:00:00Z").order("o-1", "20.00", "EUR").json(),
+                        "2026-11-21T09:00:01Z")
+                .add("v1", EventJson.event(A, "purchase", "v1", "2026-11-20T12:00:00Z").order("o-1", "20.00", "EUR").json(),
+                        "2026-11-21T09:00:02Z")
+                .add("v3", EventJson.event(D, "purchase", "v3", "2026-11-21T09:00:00Z").order("o-2", "5.00", "EUR").json(),
+                        "2026-11-21T09:00:03Z"));
+        RecordingMetrics metrics = new RecordingMetrics();
+        SilverStream.start(spark, config, metrics, Trigger.AvailableNow()).awaitTermination();
+
+        List<Row> purchases = spark.read().format("delta").load(SilverTables.path(config, SilverTables.EVENTS))
+                .where("event_type = 'purchase'").select("event_id", "kafka_offset").orderBy("event_id").collectAsList();
+        assertThat(purchases).extracting(r -> r.getString(0) + "@" + r.getLong(1)).containsExactly(A + "@0", D + "@5");
+        // one of the two is a duplicate within the batch, which the stream's own deduplication counts
+        assertThat(metrics.duplicates).isEqualTo(1);
+        List<Row> orders = spark.sql("SELECT order_id, event_id, kafka_offset FROM silver.orders ORDER BY order_id")
+                .collectAsList();
+        assertThat(orders).extracting(r -> r.getString(0) + " " + r.getString(1) + "@" + r.getLong(2))
+                .containsExactly("o-1 " + A + "@0", "o-2 " + D + "@5");
+    }
+
+    @Test
+    void aBatchRunAgainAfterItsOrdersWereRecordedKeepsThem(@TempDir Path dir) {
+        PipelineConfig config = SparkTestSession.config(dir);
+        BronzeTable.ensure(spark, config);
+        SilverTables.ensure(spark, config);
+        appendToBronze(config, new KafkaRows(0)
+                .add("v1", EventJson.event(A, "purchase", "v1", "2026-11-20T12:00:00Z").order("o-1", "20.00", "EUR").json(),
+                        "2026-11-20T12:00:01Z"));
+        Dataset<Row> checked = SilverTransform.check(spark.read().format("delta").load(BronzeTable.path(config)), config)
+                .cache();
+        // the driver died after silver.orders took the batch's orders, before silver.events took its events
+        RepeatedOrders.record(SilverTransform.valid(checked), config, 0);
+        new SilverBatchWriter(config, PipelineMetrics.NONE).write(checked, 0, null);
+
+        assertThat(spark.read().format("delta").load(SilverTables.path(config, SilverTables.EVENTS))
+                .select("event_id").collectAsList()).extracting(r -> r.getString(0)).containsExactly(A);
+        assertThat(spark.read().format("delta").load(SilverTables.path(config, SilverTables.ORDERS)).count()).isEqualTo(1);
+    }
+
+    @Test
+    void ordersStoredBeforeSilverOrdersExistedAreTakenFromSilverEvents(@TempDir Path dir) throws Exception {
+        PipelineConfig config = SparkTestSession.config(dir);
+        BronzeTable.ensure(spark, config);
+        appendToBronze(config, new KafkaRows(0)
+                .add("v1", EventJson.event(A, "purchase", "v1", "2026-11-20T12:00:00Z").order("o-1", "20.00", "EUR").json(),
+                        "2026-11-20T12:00:01Z")
+                .add("v2", EventJson.event(B, "purchase", "v2", "2026-11-20T12:00:00Z").json(), "2026-11-20T12:00:01Z"));
+        runSilverOnce(config);
+        // as an older version left it: no silver.orders, and a repeat of o-1 stored after its watermark
+        Path orders = Path.of(SilverTables.path(config, SilverTables.ORDERS));
+        try (var files = Files.walk(orders)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        appendToBronze(config, new KafkaRows(2)
+                .add("v1", EventJson.event(C, "purchase", "v1", "2026-11-21T09:00:00Z").order("o-1", "20.00", "EUR").json(),
+                        "2026-11-21T09:00:01Z"));
+        Dataset<Row> repeat = SilverTransform.enrich(SilverTransform.check(spark.read().format("delta")
+                .load(BronzeTable.path(config)).where("offset = 2"), config));
+        repeat.write().format("delta").mode("append").save(SilverTables.path(config, SilverTables.EVENTS));
+
+        SilverTables.ensure(spark.newSession(), config);
+
+        List<Row> stored = spark.read().format("delta").load(orders.toString())
+                .select("site_id", "order_id", "event_id", "kafka_offset").collectAsList();
+        assertThat(stored).extracting(r -> r.getString(0) + " " + r.getString(1) + " " + r.getString(2) + "@" + r.getLong(3))
+                .containsExactly("shop o-1 " + A + "@0");
+    }
+
+    @Test
     void aBlankOrderIdIsNoOrderAndAQuarantinedPurchaseDoesNotHideItsOrder(@TempDir Path dir) throws Exception {
         PipelineConfig config = SparkTestSession.config(dir);
         BronzeTable.ensure(spark, config);
@@ -152,6 +240,15 @@ class SilverStreamTest {
 
     private void appendToBronze(PipelineConfig config, KafkaRows rows) {
         rows.appendToBronze(spark, config);
+    }
+
+    private static final class RecordingMetrics implements PipelineMetrics {
+        long duplicates;
+
+        @Override
+        public void duplicatesRemoved(long rows) {
+            duplicates += rows;
+        }
     }
 
     private void runSilverOnce(PipelineConfig config) throws Exception {

@@ -1,0 +1,93 @@
+package io.clickstream.spark.silver;
+
+import io.clickstream.spark.config.PipelineConfig;
+import io.clickstream.spark.metrics.PipelineMetrics;
+import io.clickstream.spark.runtime.PlanConstants;
+import io.clickstream.spark.table.IdempotentWrites;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+
+import java.util.List;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.row_number;
+
+/**
+ * An order is stored once for good, not only within the deduplication watermark: a thank-you page reloaded the next
+ * day sends the order again under a new event id, and the tracker may send a purchase again from its queue days
+ * later, after the watermark let go of its key. {@code silver.orders} holds every order silver stored, by site and
+ * order id, with the Kafka position of its stored copy. A purchase whose order is there at another position is a
+ * repeat: dropped and counted as a duplicate. One found at its own position is its batch run again after a crash.
+ * <p>
+ * Only purchases are looked up, against a table of one narrow row per order: far fewer rows than the events, which
+ * is why events are not looked up beyond the watermark the same way (see {@code bench/spark-results.md}).
+ */
+public final class RepeatedOrders {
+    private static final Column SAME_ORDER = col("site_id").equalTo(col("stored_site_id"))
+            .and(col("order_id").equalTo(col("stored_order_id")));
+
+    private RepeatedOrders() {
+    }
+
+    /**
+     * Which rows of a checked batch to keep: all but the repeated orders among its clean rows ({@code valid}), which
+     * it counts. A condition on the Kafka position, true for every row of a batch without repeats.
+     */
+    public static Column notRepeated(Dataset<Row> valid, PipelineConfig config, PipelineMetrics metrics) {
+        List<String> repeats = orders(valid).join(storedKeys(valid.sparkSession(), config), SAME_ORDER)
+                .where(col("stored_at").notEqual(position("kafka_")))
+                .select(position("kafka_")).as(Encoders.STRING()).collectAsList();
+        if (repeats.isEmpty()) {
+            return lit(true);
+        }
+        metrics.duplicatesRemoved(repeats.size());
+        return not(position("").isin(repeats.toArray()));
+    }
+
+    /** Adds the batch's new orders to {@code silver.orders}, once per batch; {@code valid}: without its repeats. */
+    public static void record(Dataset<Row> valid, PipelineConfig config, long batchId) {
+        IdempotentWrites.append(orders(valid).join(storedKeys(valid.sparkSession(), config), SAME_ORDER, "left_anti")
+                        .withColumn("silver_time", PlanConstants.now()),
+                SilverTables.path(config, SilverTables.ORDERS), "silver-orders", batchId);
+    }
+
+    /** The orders of clean, checked rows, as {@code silver.orders} keeps them. */
+    static Dataset<Row> orders(Dataset<Row> valid) {
+        return valid.where(SilverTransform.isOrder()).select(col("site_id"), SilverTransform.orderId().as("order_id"),
+                col("event_id"), col("event_ts").as("event_time"), col("topic").as("kafka_topic"),
+                col("partition").as("kafka_partition"), col("offset").as("kafka_offset"));
+    }
+
+    /**
+     * The orders of a {@code silver.events} written before {@code silver.orders} existed: each order's first stored
+     * copy (an older version kept repeats that came after the watermark).
+     */
+    static Dataset<Row> firstStored(Dataset<Row> silverEvents) {
+        return silverEvents.where(col("order_id").isNotNull().and(col("event_type").equalTo("purchase")))
+                .withColumn("n", row_number().over(Window.partitionBy("site_id", "order_id")
+                        .orderBy(col("silver_time"), col("kafka_topic"), col("kafka_partition"), col("kafka_offset"))))
+                .where(col("n").equalTo(1))
+                .select(col("site_id"), col("order_id"), col("event_id"), col("event_time"), col("kafka_topic"),
+                        col("kafka_partition"), col("kafka_offset"), col("silver_time"));
+    }
+
+    /** {@code silver.orders}' keys and positions, named to join {@link #orders} on {@link #SAME_ORDER}. */
+    private static Dataset<Row> storedKeys(SparkSession spark, PipelineConfig config) {
+        return spark.read().format("delta").load(SilverTables.path(config, SilverTables.ORDERS))
+                .select(col("site_id").as("stored_site_id"), col("order_id").as("stored_order_id"),
+                        position("kafka_").as("stored_at"));
+    }
+
+    /** A row's Kafka position as one value: {@code topic:partition:offset}. */
+    private static Column position(String prefix) {
+        return concat_ws(":", col(prefix + "topic"), col(prefix + "partition").cast("string"),
+                col(prefix + "offset").cast("string"));
+    }
+}
