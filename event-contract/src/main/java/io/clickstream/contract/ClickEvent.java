@@ -52,11 +52,34 @@ public record ClickEvent(
             @JsonProperty("timezone") String timezone,
             @JsonProperty("screen") Screen screen,
             @JsonProperty("ip") String ip,
-            @JsonProperty("library") Library library) {
+            @JsonProperty("library") Library library,
+            @JsonProperty("os") Os os,
+            @JsonProperty("device") Device device,
+            @JsonProperty("app") App app) {
+
+        /** A browser's context: native apps' {@code os}, {@code device} and {@code app} are absent. */
+        public Context(String userAgent, String locale, String timezone, Screen screen, String ip, Library library) {
+            this(userAgent, locale, timezone, screen, ip, library, null, null, null);
+        }
 
         public Context withIp(String newIp) {
-            return new Context(userAgent, locale, timezone, screen, newIp, library);
+            return new Context(userAgent, locale, timezone, screen, newIp, library, os, device, app);
         }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Os(@JsonProperty("name") String name, @JsonProperty("version") String version) {
+    }
+
+    /** {@code type}: the SDK's platform ({@code ios}, {@code android}), as Segment's SDKs send it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Device(@JsonProperty("type") String type, @JsonProperty("manufacturer") String manufacturer,
+                         @JsonProperty("model") String model) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record App(@JsonProperty("name") String name, @JsonProperty("version") String version,
+                      @JsonProperty("build") String build) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

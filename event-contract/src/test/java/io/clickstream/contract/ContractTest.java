@@ -45,7 +45,9 @@ class ContractTest {
                 Instant.parse("2026-11-23T10:00:02Z"), Instant.parse("2026-11-23T10:00:01.120Z"),
                 new ClickEvent.Page("https://shop.example/checkout?utm_source=x", "/checkout", "Checkout", "https://google.com/"),
                 new ClickEvent.Context("Mozilla/5.0", "en-US", "Europe/Paris", new ClickEvent.Screen(1920, 1080),
-                        "203.0.113.0", new ClickEvent.Library("clickstream.js", "1.0.0")),
+                        "203.0.113.0", new ClickEvent.Library("analytics-swift", "1.5.0"),
+                        new ClickEvent.Os("iOS", "17.4"), new ClickEvent.Device("ios", "Apple", "iPhone15,2"),
+                        new ClickEvent.App("Shop", "3.2.0", "412")),
                 new ClickEvent.Commerce(List.of(new ClickEvent.Product("SKU-1", "Mug", "Kitchen", new BigDecimal("12.50"), 2)),
                         "order-1", new BigDecimal("25.00"), "EUR"),
                 Map.of("coupon", "WELCOME", "step", 3));
@@ -53,6 +55,7 @@ class ContractTest {
         Set<ValidationMessage> errors = SCHEMA.validate(json);
         assertThat(errors).isEmpty();
         assertThat(json.get("occurred_at").asText()).isEqualTo("2026-11-23T10:00:00.120Z");
+        assertThat(json.at("/context/device/model").asText()).isEqualTo("iPhone15,2");
     }
 
     @Test

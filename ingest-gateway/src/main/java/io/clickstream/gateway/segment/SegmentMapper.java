@@ -10,8 +10,10 @@ import io.clickstream.gateway.ingest.UserAgents;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -55,8 +57,13 @@ public final class SegmentMapper {
     private static final int PRODUCT_CATEGORY_LIMIT = limit("commerce/properties/products/items/properties/category");
     private static final int LOCALE_LIMIT = limit("context/properties/locale");
     private static final int TIMEZONE_LIMIT = limit("context/properties/timezone");
-    private static final int LIBRARY_NAME_LIMIT = limit("context/properties/library/properties/name");
-    private static final int LIBRARY_VERSION_LIMIT = limit("context/properties/library/properties/version");
+    /**
+     * The text fields kept of {@code context}'s objects, as "object/field". Of a native app's device, its type (the
+     * SDK's platform), maker and model: not its id or advertising id, which would follow a person across apps.
+     */
+    private static final Map<String, Integer> CONTEXT_LIMITS = contextLimits("library/name", "library/version",
+            "os/name", "os/version", "device/type", "device/manufacturer", "device/model", "app/name", "app/version",
+            "app/build");
     private static final int MAX_PROPERTIES = 50;
 
     private final JsonNodeFactory nodes = JsonNodeFactory.instance;
@@ -249,13 +256,24 @@ public final class SegmentMapper {
                 s.put("height", screen.path("height").asInt());
             }
         }
-        JsonNode library = context.path("library");
-        if (library.isObject()) {
-            ObjectNode l = ctx.putObject("library");
-            putIfPresent(l, "name", SchemaLimits.cut(text(library, "name"), LIBRARY_NAME_LIMIT));
-            putIfPresent(l, "version", SchemaLimits.cut(text(library, "version"), LIBRARY_VERSION_LIMIT));
-        }
+        CONTEXT_LIMITS.forEach((field, limit) -> {
+            String[] objectAndField = field.split("/");
+            String value = SchemaLimits.cut(text(context.path(objectAndField[0]), objectAndField[1]), limit);
+            if (value != null) {
+                ObjectNode object = ctx.has(objectAndField[0]) ? (ObjectNode) ctx.get(objectAndField[0])
+                        : ctx.putObject(objectAndField[0]);
+                object.put(objectAndField[1], value);
+            }
+        });
         return ctx;
+    }
+
+    private static Map<String, Integer> contextLimits(String... fields) {
+        Map<String, Integer> limits = new LinkedHashMap<>();
+        for (String f : fields) {
+            limits.put(f, limit("context/properties/" + f.replace("/", "/properties/")));
+        }
+        return Collections.unmodifiableMap(limits);
     }
 
     /** The commerce part of {@code properties}; the names it took are added to {@code mapped}. */

@@ -76,6 +76,47 @@ class SegmentResourceTest {
     }
 
     @Test
+    void nativeAppsKeepTheirOsDeviceAndAppButNotTheirDeviceIds() {
+        String android = "and-" + UUID.randomUUID();
+        String ios = "ios-" + UUID.randomUUID();
+        String now = Instant.now().toString();
+        // As analytics-kotlin (Android) and analytics-swift (iOS) send them: Android's app build is a number.
+        String batch = """
+                {"sentAt":"%3$s","batch":[
+                  {"type":"screen","name":"Cart","messageId":"%4$s","anonymousId":"%1$s","timestamp":"%3$s",
+                   "context":{"app":{"name":"Shop","version":"3.2.0","namespace":"com.example.shop","build":412},
+                              "device":{"id":"8d5e6a91-android-device-id","manufacturer":"Google","model":"Pixel 8","name":"shiba",
+                                        "type":"android","advertisingId":"38400000-8cf0-11bd-b23e-10b96e40000d","adTrackingEnabled":true},
+                              "os":{"name":"Android","version":"14"},"network":{"wifi":true,"carrier":"T-Mobile"},
+                              "screen":{"width":1080,"height":2400,"density":2.625},"locale":"en-US","timezone":"America/New_York",
+                              "userAgent":"Dalvik/2.1.0 (Linux; U; Android 14; Pixel 8 Build/AP1A.240405.002)",
+                              "library":{"name":"analytics-kotlin","version":"1.16.0"}}},
+                  {"type":"track","event":"Product Added","messageId":"%5$s","anonymousId":"%2$s","timestamp":"%3$s",
+                   "properties":{"product_id":"sku-1","price":9.5,"quantity":1},
+                   "context":{"app":{"name":"Shop","version":"3.2.0","build":"412"},
+                              "device":{"id":"E621E1F8-C36C-495A-93FC-0C247A3E6E5F","manufacturer":"Apple","model":"iPhone15,2","type":"ios"},
+                              "os":{"name":"iOS","version":"17.4.1"},"library":{"name":"analytics-swift","version":"1.5.0"}}}
+                ]}""".formatted(android, ios, now, UUID.randomUUID(), UUID.randomUUID());
+        given().contentType(ContentType.JSON).auth().preemptive().basic("demo-write-key", "").body(batch)
+                .when().post("/v1/batch").then().statusCode(200).body("accepted", equalTo(2));
+
+        JsonNode screen = TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", android, 1, WAIT).get(0).value();
+        assertThat(screen.get("event_type").asText()).isEqualTo("screen_view");
+        assertThat(screen.at("/context/os").toString()).isEqualTo("{\"name\":\"Android\",\"version\":\"14\"}");
+        assertThat(screen.at("/context/device").toString())
+                .isEqualTo("{\"type\":\"android\",\"manufacturer\":\"Google\",\"model\":\"Pixel 8\"}");
+        assertThat(screen.at("/context/app").toString()).isEqualTo("{\"name\":\"Shop\",\"version\":\"3.2.0\",\"build\":\"412\"}");
+        JsonNode added = TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", ios, 1, WAIT).get(0).value();
+        assertThat(added.get("event_type").asText()).isEqualTo("add_to_cart");
+        assertThat(added.at("/context/os/version").asText()).isEqualTo("17.4.1");
+        assertThat(added.at("/context/device/model").asText()).isEqualTo("iPhone15,2");
+        assertThat(added.at("/context/user_agent").isMissingNode()).isTrue();
+        // ids that follow a person across apps are not kept
+        assertThat(screen.toString()).doesNotContain("8d5e6a91", "38400000", "shiba");
+        assertThat(added.toString()).doesNotContain("E621E1F8");
+    }
+
+    @Test
     void aMessageWithAnAmountOutOfRangeIsRefusedAndTheRestOfTheBatchAccepted() {
         String anon = "seg-" + UUID.randomUUID();
         String now = Instant.now().toString();

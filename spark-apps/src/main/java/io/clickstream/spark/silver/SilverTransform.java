@@ -107,7 +107,13 @@ public final class SilverTransform {
                         referrer.as("referrer"), col("ref.domain").as("referrer_domain"),
                         col("src.source").as("traffic_source"), col("src.medium").as("traffic_medium"),
                         col("context.user_agent").as("user_agent"), col("ua.browser"), col("ua.browser_version"),
-                        col("ua.os"), col("ua.os_version"), col("ua.device"), col("ua.device_type"), col("ua.is_bot"),
+                        coalesce(col("context.os.name"), col("ua.os")).as("os"),
+                        coalesce(col("context.os.version"), col("ua.os_version")).as("os_version"),
+                        coalesce(col("context.device.model"), col("ua.device")).as("device"),
+                        when(col("context.os.name").isNotNull().or(col("context.device.type").isNotNull()),
+                                nativeDeviceType()).otherwise(col("ua.device_type")).as("device_type"),
+                        col("context.app.name").as("app_name"), col("context.app.version").as("app_version"),
+                        col("context.app.build").as("app_build"), col("ua.is_bot"),
                         when(col("ua.is_bot"), lit(BOT_AGENT)).as("bot_reason"),
                         col("context.locale").as("locale"), col("context.timezone").as("timezone"),
                         col("context.screen.width").as("screen_width"), col("context.screen.height").as("screen_height"),
@@ -120,6 +126,21 @@ public final class SilverTransform {
                         col("topic").as("kafka_topic"), col("partition").as("kafka_partition"),
                         col("offset").as("kafka_offset"), col("ingest_time").as("bronze_ingest_time"),
                         PlanConstants.now().as("silver_time"));
+    }
+
+    /**
+     * A native app's device type. Its SDK says what OS and device it runs on ({@code context.os}, {@code
+     * context.device}), which the columns above take before the user agent: an app's own agent, when it sends one,
+     * names its HTTP library more often than the device. SDKs send their platform as the device's type ({@code ios},
+     * {@code android}, {@code macos}), not a form factor, so a phone and a tablet look alike except by an iPad's model
+     * name; phones are the most of them.
+     */
+    private static Column nativeDeviceType() {
+        Column platform = lower(coalesce(col("context.device.type"), col("context.os.name")));
+        return when(platform.isin("macos", "mac os x", "windows", "linux"), lit("desktop"))
+                .when(lower(col("context.device.model")).startsWith("ipad"), lit("tablet"))
+                .when(platform.isin("tvos", "android_tv", "androidtv"), lit("tv"))
+                .otherwise(lit("mobile"));
     }
 
     /**

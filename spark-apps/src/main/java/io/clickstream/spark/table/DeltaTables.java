@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -231,15 +232,28 @@ public final class DeltaTables {
 
     /**
      * A table left by an older version that lacks columns this one writes gets them, empty in its existing rows
-     * (Delta's ADD COLUMNS changes the table's metadata only). {@code location} holds a Delta table.
+     * (Delta's ADD COLUMNS changes the table's metadata only): new top-level columns, and new fields of its struct
+     * columns (a field the event contract added to {@code context}). {@code location} holds a Delta table.
      */
     private static void requireColumns(SparkSession spark, String name, String location, StructType schema) {
-        List<String> existing = Arrays.asList(DeltaTable.forPath(spark, location).toDF().schema().fieldNames());
-        List<String> missing = Arrays.stream(schema.fields()).filter(f -> !existing.contains(f.name()))
-                .map(StructField::toDDL).toList();
+        List<String> missing = new ArrayList<>();
+        missingFields("", DeltaTable.forPath(spark, location).toDF().schema(), schema, missing);
         if (!missing.isEmpty()) {
             LOG.info("Adding the columns {} to {} at {}", missing, name, location);
             spark.sql("ALTER TABLE delta.`" + location + "` ADD COLUMNS (" + String.join(", ", missing) + ")");
+        }
+    }
+
+    /** The fields of {@code wanted} that {@code existing} lacks, as ADD COLUMNS names them ({@code `a`.`b` TYPE}). */
+    static void missingFields(String prefix, StructType existing, StructType wanted, List<String> missing) {
+        for (StructField f : wanted.fields()) {
+            String quoted = prefix + "`" + f.name().replace("`", "``") + "`";
+            if (!Arrays.asList(existing.fieldNames()).contains(f.name())) {
+                missing.add(quoted + " " + f.dataType().sql());
+            } else if (f.dataType() instanceof StructType w
+                    && existing.apply(f.name()).dataType() instanceof StructType e) {
+                missingFields(quoted + ".", e, w, missing);
+            }
         }
     }
 

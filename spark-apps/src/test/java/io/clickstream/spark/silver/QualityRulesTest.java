@@ -136,6 +136,35 @@ class QualityRulesTest {
     }
 
     @Test
+    void aNativeAppsOsDeviceAndAppAreTheOnesItsSdkSends() {
+        String dalvik = "Dalvik/2.1.0 (Linux; U; Android 14; Pixel 8 Build/AP1A.240405.002)";
+        KafkaRows rows = new KafkaRows()
+                .add("android", ok("1").userAgent("okhttp/4.12.0").context("os", "{\"name\":\"Android\",\"version\":\"14\"}")
+                        .context("device", "{\"type\":\"android\",\"manufacturer\":\"Google\",\"model\":\"Pixel 8\"}")
+                        .context("app", "{\"name\":\"Shop\",\"version\":\"3.2.0\",\"build\":\"412\"}").json(), T)
+                .add("ipad", ok("2").context("os", "{\"name\":\"iPadOS\",\"version\":\"17.4\"}")
+                        .context("device", "{\"type\":\"ios\",\"manufacturer\":\"Apple\",\"model\":\"iPad13,18\"}").json(), T)
+                .add("mac", ok("3").context("device", "{\"type\":\"macos\",\"model\":\"MacBookPro18,3\"}").json(), T)
+                // an SDK that sends its OS only: the device is the agent's
+                .add("os-only", ok("4").userAgent(dalvik).context("os", "{\"name\":\"Android\",\"version\":\"14\"}").json(), T)
+                .add("web", ok("5").userAgent("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
+                        + "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1").json(), T);
+
+        Map<String, Row> byVisitor = new java.util.HashMap<>();
+        SilverTransform.enrich(SilverTransform.check(rows.toBronze(spark), config)).collectAsList()
+                .forEach(r -> byVisitor.put(r.getAs("anonymous_id"), r));
+        java.util.function.Function<Row, String> device = r -> String.join("|", r.<String>getAs("os"),
+                r.<String>getAs("os_version"), r.<String>getAs("device"), r.<String>getAs("device_type"),
+                String.valueOf(r.<String>getAs("app_name")), String.valueOf(r.<String>getAs("app_version")),
+                String.valueOf(r.<String>getAs("app_build")));
+        assertThat(device.apply(byVisitor.get("anon-1"))).isEqualTo("Android|14|Pixel 8|mobile|Shop|3.2.0|412");
+        assertThat(device.apply(byVisitor.get("anon-2"))).isEqualTo("iPadOS|17.4|iPad13,18|tablet|null|null|null");
+        assertThat(byVisitor.get("anon-3").<String>getAs("device_type")).isEqualTo("desktop");
+        assertThat(device.apply(byVisitor.get("anon-4"))).isEqualTo("Android|14|Pixel 8|mobile|null|null|null");
+        assertThat(device.apply(byVisitor.get("anon-5"))).isEqualTo("iOS|17.4|iPhone|mobile|null|null|null");
+    }
+
+    @Test
     void enrichmentAndProductLines() {
         KafkaRows rows = new KafkaRows().add("anon-1", EventJson.event("00000000-0000-0000-0000-000000000001", "purchase",
                         "anon-1", T)

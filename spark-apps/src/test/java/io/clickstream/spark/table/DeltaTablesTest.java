@@ -2,9 +2,12 @@ package io.clickstream.spark.table;
 
 import io.clickstream.spark.testing.SparkTestSession;
 import io.delta.tables.DeltaTable;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -70,6 +73,48 @@ class DeltaTablesTest {
                 .write().format("delta").mode("append").save(path);
         assertThat(DeltaTable.forPath(spark, path).toDF().where("id = 'b'").head().<Row>getList(2).get(0).getInt(0))
                 .isEqualTo(3);
+    }
+
+    /**
+     * A field the event contract adds to a struct ({@code context.os}) is added to a table an older version created,
+     * and a stream that read the table before resumes across the change and reads the new field.
+     */
+    @Test
+    void aStructLackingNewFieldsGainsThemAndAStreamReadsOnAcrossTheChange(@TempDir Path dir) throws Exception {
+        String path = dir.resolve("t").toString();
+        StructType os = new StructType().add("name", DataTypes.StringType).add("version", DataTypes.StringType);
+        StructType contextBefore = new StructType().add("locale", DataTypes.StringType);
+        StructType before = new StructType().add("id", DataTypes.StringType).add("context", contextBefore);
+        spark.createDataFrame(List.of(RowFactory.create("a", RowFactory.create("en-GB"))), before)
+                .write().format("delta").save(path);
+        java.util.Queue<String> read = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        String checkpoint = dir.resolve("checkpoint").toString();
+        Runnable readNew = () -> {
+            try {
+                spark.readStream().format("delta").load(path).writeStream()
+                        .option("checkpointLocation", checkpoint).trigger(Trigger.AvailableNow())
+                        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> batch.toJSON().collectAsList()
+                                .forEach(read::add))
+                        .start().awaitTermination();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        readNew.run();
+
+        StructType contextNow = contextBefore.add("os", os);
+        StructType now = new StructType().add("id", DataTypes.StringType).add("context", contextNow);
+        DeltaTables.ensureAt(spark, path, now);
+        assertThat(DeltaTable.forPath(spark, path).toDF().schema().apply("context").dataType()).isEqualTo(contextNow);
+        spark.createDataFrame(List.of(RowFactory.create("b", RowFactory.create("de-DE", RowFactory.create("iOS", "17.4")))),
+                now).write().format("delta").mode("append").save(path);
+        readNew.run();
+
+        assertThat(read).containsExactly("{\"id\":\"a\",\"context\":{\"locale\":\"en-GB\"}}",
+                "{\"id\":\"b\",\"context\":{\"locale\":\"de-DE\",\"os\":{\"name\":\"iOS\",\"version\":\"17.4\"}}}");
+        // nothing more to add the second time
+        DeltaTables.ensureAt(spark.newSession(), path, now);
+        assertThat(DeltaTable.forPath(spark, path).history().count()).isEqualTo(3);
     }
 
     /**

@@ -61,6 +61,12 @@ public final class EventJson {
         return this;
     }
 
+    /** {@code context.<name>} as the JSON given, e.g. a native app's {@code os}. */
+    public EventJson context(String name, String json) {
+        context.put(name, json);
+        return this;
+    }
+
     public EventJson product(String sku, String category, String price, long quantity) {
         products.add("{\"sku\":" + quote(sku) + ",\"name\":" + quote(sku + " name") + ",\"category\":" + quote(category)
                 + ",\"price\":" + price + ",\"quantity\":" + quantity + "}");
