@@ -3,6 +3,7 @@ package io.clickstream.spark.silver;
 import io.clickstream.spark.config.PipelineConfig;
 import io.clickstream.spark.metrics.PipelineMetrics;
 import io.clickstream.spark.runtime.PlanConstants;
+import io.clickstream.spark.table.BatchStamp;
 import io.clickstream.spark.table.IdempotentWrites;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -10,7 +11,10 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
+import java.util.Arrays;
 import java.util.List;
 
 import static org.apache.spark.sql.functions.col;
@@ -23,8 +27,10 @@ import static org.apache.spark.sql.functions.row_number;
  * An order is stored once for good, not only within the deduplication watermark: a thank-you page reloaded the next
  * day sends the order again under a new event id, and the tracker may send a purchase again from its queue days
  * later, after the watermark let go of its key. {@code silver.orders} holds every order silver stored, by site and
- * order id, with the Kafka position of its stored copy. A purchase whose order is there at another position is a
- * repeat: dropped and counted as a duplicate. One found at its own position is its batch run again after a crash.
+ * order id, with the Kafka position of its stored copy and the batch that stored it ({@link BatchStamp}). A purchase
+ * whose order is there at another position is a repeat: dropped and counted as a duplicate. One whose order this
+ * very batch stored is its batch run again after a crash, and is kept: its own copy, or, when the batch held two
+ * copies of the order, whichever of them the deduplication keeps this time (the order rows reach it in is not fixed).
  * <p>
  * Only purchases are looked up, against a table of one narrow row per order: far fewer rows than the events, which
  * is why events are not looked up beyond the watermark the same way (see {@code bench/spark-results.md}).
@@ -40,10 +46,13 @@ public final class RepeatedOrders {
      * Which rows of a checked batch to keep: all but the repeated orders among its clean rows ({@code valid}), which
      * it counts. A condition on the Kafka position, true for every row of a batch without repeats.
      */
-    public static Column notRepeated(Dataset<Row> valid, PipelineConfig config, PipelineMetrics metrics) {
+    public static Column notRepeated(Dataset<Row> valid, long batchId, PipelineConfig config, PipelineMetrics metrics) {
+        BatchStamp stamp = BatchStamp.of(valid, batchId);
+        Column storedByThisBatch = col("stored_query_id").eqNullSafe(lit(stamp.queryId()))
+                .and(col("stored_batch_id").eqNullSafe(PlanConstants.of(batchId)));
         List<String> repeats = orders(valid).join(storedKeys(valid.sparkSession(), config), SAME_ORDER)
-                .where(col("stored_at").notEqual(position("kafka_")))
-                .select(position("kafka_")).as(Encoders.STRING()).collectAsList();
+                .where(col("stored_at").notEqual(position("kafka_")).and(not(storedByThisBatch)))
+                .select(position("kafka_")).distinct().as(Encoders.STRING()).collectAsList();
         if (repeats.isEmpty()) {
             return lit(true);
         }
@@ -53,9 +62,17 @@ public final class RepeatedOrders {
 
     /** Adds the batch's new orders to {@code silver.orders}, once per batch; {@code valid}: without its repeats. */
     public static void record(Dataset<Row> valid, PipelineConfig config, long batchId) {
-        IdempotentWrites.append(orders(valid).join(storedKeys(valid.sparkSession(), config), SAME_ORDER, "left_anti")
-                        .withColumn("silver_time", PlanConstants.now()),
-                SilverTables.path(config, SilverTables.ORDERS), "silver-orders", batchId);
+        Dataset<Row> added = orders(valid).join(storedKeys(valid.sparkSession(), config), SAME_ORDER, "left_anti")
+                .withColumn("silver_time", PlanConstants.now());
+        IdempotentWrites.append(BatchStamp.of(valid, batchId).on(added), SilverTables.path(config, SilverTables.ORDERS),
+                "silver-orders", batchId);
+    }
+
+    /** The schema of {@code silver.orders}: every column nullable, as a table a DataFrame created has it. */
+    static StructType schema(Dataset<Row> checked) {
+        StructType written = BatchStamp.addTo(orders(checked).withColumn("silver_time", PlanConstants.now()).schema());
+        return new StructType(Arrays.stream(written.fields())
+                .map(f -> new StructField(f.name(), f.dataType(), true, f.metadata())).toArray(StructField[]::new));
     }
 
     /** The orders of clean, checked rows, as {@code silver.orders} keeps them. */
@@ -75,14 +92,16 @@ public final class RepeatedOrders {
                         .orderBy(col("silver_time"), col("kafka_topic"), col("kafka_partition"), col("kafka_offset"))))
                 .where(col("n").equalTo(1))
                 .select(col("site_id"), col("order_id"), col("event_id"), col("event_time"), col("kafka_topic"),
-                        col("kafka_partition"), col("kafka_offset"), col("silver_time"));
+                        col("kafka_partition"), col("kafka_offset"), col("silver_time"),
+                        lit(null).cast("string").as(BatchStamp.QUERY_ID), lit(null).cast("long").as(BatchStamp.BATCH_ID));
     }
 
     /** {@code silver.orders}' keys and positions, named to join {@link #orders} on {@link #SAME_ORDER}. */
     private static Dataset<Row> storedKeys(SparkSession spark, PipelineConfig config) {
         return spark.read().format("delta").load(SilverTables.path(config, SilverTables.ORDERS))
                 .select(col("site_id").as("stored_site_id"), col("order_id").as("stored_order_id"),
-                        position("kafka_").as("stored_at"));
+                        position("kafka_").as("stored_at"), col(BatchStamp.QUERY_ID).as("stored_query_id"),
+                        col(BatchStamp.BATCH_ID).as("stored_batch_id"));
     }
 
     /** A row's Kafka position as one value: {@code topic:partition:offset}. */

@@ -45,7 +45,7 @@ public final class SilverBatchWriter implements VoidFunction2<Dataset<Row>, Long
      */
     public void write(Dataset<Row> checked, long batchId, Consumer<Dataset<Row>> then) {
         Column notRepeated = JobDescriptions.call(checked.sparkSession(), "silver repeated orders",
-                () -> RepeatedOrders.notRepeated(SilverTransform.valid(checked), config, metrics));
+                () -> RepeatedOrders.notRepeated(SilverTransform.valid(checked), batchId, config, metrics));
         Dataset<Row> batch = checked.where(notRepeated);
         Dataset<Row> valid = SilverTransform.valid(batch);
         BotRateRule.Verdict bots = JobDescriptions.call(batch.sparkSession(), "silver bot rate",

@@ -3,7 +3,6 @@ package io.clickstream.spark.silver;
 import io.clickstream.spark.bronze.BronzeTable;
 import io.clickstream.spark.config.PipelineConfig;
 import io.clickstream.spark.table.DeltaTables;
-import io.clickstream.spark.runtime.PlanConstants;
 import io.clickstream.spark.table.TableMaintenance;
 import io.delta.tables.DeltaTable;
 import org.apache.spark.sql.Column;
@@ -11,9 +10,11 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** {@code silver.events}, {@code silver.quarantine}, {@code silver.product_events}, {@code silver.orders}. */
 public final class SilverTables {
@@ -44,25 +45,29 @@ public final class SilverTables {
                 SilverTransform.quarantine(checked).schema(), "quarantine_date");
         DeltaTables.ensure(spark, LAYER, PRODUCT_EVENTS, path(config, PRODUCT_EVENTS),
                 SilverTransform.productLines(events).schema(), "event_date");
-        ensureOrders(spark, config, RepeatedOrders.orders(checked).withColumn("silver_time", PlanConstants.now()));
+        ensureOrders(spark, config, RepeatedOrders.schema(checked));
     }
 
     /**
      * Created last, so a job waiting for silver's tables finds the others in place. A {@code silver.events} written
-     * before it existed gives it its orders, in its first commit: else their repeats would be stored again. Unpartitioned
-     * (one narrow row per order, read whole by each batch with purchases) and compacting itself.
+     * before it existed gives it its orders, in its first commit (else their repeats would be stored again), which
+     * also sets its properties: a second driver (gold's) finds it complete. Unpartitioned (one narrow row per order,
+     * read whole by each batch) and compacting itself.
      */
-    private static void ensureOrders(SparkSession spark, PipelineConfig config, Dataset<Row> empty) {
+    private static void ensureOrders(SparkSession spark, PipelineConfig config, StructType schema) {
         String location = path(config, ORDERS);
         if (!DeltaTable.isDeltaTable(spark, location)) {
             Dataset<Row> earlier = RepeatedOrders.firstStored(spark.read().format("delta").load(path(config, EVENTS)))
-                    .select(Arrays.stream(empty.columns()).map(functions::col).toArray(Column[]::new));
+                    .select(Arrays.stream(schema.fieldNames()).map(functions::col).toArray(Column[]::new));
             if (!earlier.isEmpty()) {
-                earlier.write().format("delta").save(location);
+                earlier.createOrReplaceTempView("silver_orders_stored_before");
+                spark.sql("CREATE TABLE delta.`" + location.replace("`", "``") + "` USING delta TBLPROPERTIES ("
+                        + DeltaTables.AUTO_COMPACTED.entrySet().stream().map(p -> "'" + p.getKey() + "' = '" + p.getValue() + "'")
+                        .collect(Collectors.joining(", ")) + ") AS SELECT * FROM silver_orders_stored_before");
+                spark.catalog().dropTempView("silver_orders_stored_before");
             }
         }
-        DeltaTables.ensure(spark, LAYER, ORDERS, location, empty.schema(), DeltaTables.AUTO_COMPACTED);
-        DeltaTables.compactAutomatically(spark, location);
+        DeltaTables.ensure(spark, LAYER, ORDERS, location, schema, DeltaTables.AUTO_COMPACTED);
     }
 
     /**

@@ -7,6 +7,7 @@ import io.clickstream.spark.table.IdempotentWrites;
 import io.clickstream.spark.testing.EventJson;
 import io.clickstream.spark.testing.KafkaRows;
 import io.clickstream.spark.testing.SparkTestSession;
+import io.delta.tables.DeltaTable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -133,16 +134,24 @@ class SilverStreamTest {
         SilverTables.ensure(spark, config);
         appendToBronze(config, new KafkaRows(0)
                 .add("v1", EventJson.event(A, "purchase", "v1", "2026-11-20T12:00:00Z").order("o-1", "20.00", "EUR").json(),
-                        "2026-11-20T12:00:01Z"));
+                        "2026-11-20T12:00:01Z")
+                .add("v1", EventJson.event(C, "purchase", "v1", "2026-11-20T12:00:00Z").order("o-1", "20.00", "EUR").json(),
+                        "2026-11-20T12:00:01Z")
+                .add("v1", EventJson.event(D, "purchase", "v1", "2026-11-21T12:00:00Z").order("o-1", "20.00", "EUR").json(),
+                        "2026-11-21T12:00:01Z"));
         Dataset<Row> checked = SilverTransform.check(spark.read().format("delta").load(BronzeTable.path(config)), config)
                 .cache();
-        // the driver died after silver.orders took the batch's orders, before silver.events took its events
-        RepeatedOrders.record(SilverTransform.valid(checked), config, 0);
-        new SilverBatchWriter(config, PipelineMetrics.NONE).write(checked, 0, null);
+        // The batch held two copies of o-1. Its first run kept the one at offset 0, and the driver died after
+        // silver.orders took it, before silver.events did; run again, the batch keeps the copy at offset 1.
+        RepeatedOrders.record(SilverTransform.valid(checked.where("offset = 0")), config, 0);
+        new SilverBatchWriter(config, PipelineMetrics.NONE).write(checked.where("offset = 1"), 0, null);
+        // the order once more, the next day, in the next batch: a repeat
+        new SilverBatchWriter(config, PipelineMetrics.NONE).write(checked.where("offset = 2"), 1, null);
 
         assertThat(spark.read().format("delta").load(SilverTables.path(config, SilverTables.EVENTS))
+                .select("event_id").collectAsList()).extracting(r -> r.getString(0)).containsExactly(C);
+        assertThat(spark.read().format("delta").load(SilverTables.path(config, SilverTables.ORDERS))
                 .select("event_id").collectAsList()).extracting(r -> r.getString(0)).containsExactly(A);
-        assertThat(spark.read().format("delta").load(SilverTables.path(config, SilverTables.ORDERS)).count()).isEqualTo(1);
     }
 
     @Test
@@ -166,7 +175,12 @@ class SilverStreamTest {
                 .load(BronzeTable.path(config)).where("offset = 2"), config));
         repeat.write().format("delta").mode("append").save(SilverTables.path(config, SilverTables.EVENTS));
 
+        // a new driver: the name is not registered yet
+        spark.sql("DROP TABLE silver.orders");
         SilverTables.ensure(spark.newSession(), config);
+        assertThat(DeltaTable.forPath(spark, orders.toString()).detail().head().<String, String>getJavaMap(
+                DeltaTable.forPath(spark, orders.toString()).detail().schema().fieldIndex("properties")))
+                .containsEntry("delta.autoOptimize.autoCompact", "true");
 
         List<Row> stored = spark.read().format("delta").load(orders.toString())
                 .select("site_id", "order_id", "event_id", "kafka_offset").collectAsList();
