@@ -256,10 +256,13 @@ public final class SegmentMapper {
                 s.put("height", screen.path("height").asInt());
             }
         }
+        // RudderStack's browser SDK names itself as the app (and sends an empty OS): that is the library, not an app.
+        String appName = text(context.path("app"), "name");
+        boolean appIsTheSdk = appName != null && appName.equals(text(context.path("library"), "name"));
         CONTEXT_LIMITS.forEach((field, limit) -> {
             String[] objectAndField = field.split("/");
             String value = SchemaLimits.cut(text(context.path(objectAndField[0]), objectAndField[1]), limit);
-            if (value != null) {
+            if (value != null && !value.isBlank() && !(appIsTheSdk && objectAndField[0].equals("app"))) {
                 ObjectNode object = ctx.has(objectAndField[0]) ? (ObjectNode) ctx.get(objectAndField[0])
                         : ctx.putObject(objectAndField[0]);
                 object.put(objectAndField[1], value);

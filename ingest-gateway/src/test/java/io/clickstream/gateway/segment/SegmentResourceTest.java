@@ -201,7 +201,12 @@ class SegmentResourceTest {
         given().contentType("application/json;charset=UTF-8").auth().preemptive().basic("demo-write-key", "")
                 .body("""
                         {"type":"track","event":"Signed Up","anonymousId":"%s","userId":"","channel":"web",
-                         "messageId":"%s","originalTimestamp":"%s","properties":{"plan":"pro"}}""".formatted(anon, UUID.randomUUID(), Instant.now()))
+                         "messageId":"%s","originalTimestamp":"%s","properties":{"plan":"pro"},
+                         "context":{"app":{"build":"1.0.0","name":"RudderLabs JavaScript SDK","namespace":"com.rudderlabs.javascript",
+                                           "version":"3.11.0"},
+                                    "library":{"name":"RudderLabs JavaScript SDK","version":"3.11.0"},"os":{"name":"","version":""},
+                                    "userAgent":"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"}}"""
+                        .formatted(anon, UUID.randomUUID(), Instant.now()))
                 .when().post("/v1/track").then().statusCode(200).body("accepted", equalTo(1));
         given().contentType("application/json;charset=UTF-8").auth().preemptive().basic("demo-write-key", "")
                 .body("""
@@ -217,6 +222,10 @@ class SegmentResourceTest {
         List<JsonNode> events = TopicReader.awaitMatching(Topics.EVENTS, "anonymous_id", anon, 3, WAIT)
                 .stream().map(TopicReader.Record::value).toList();
         assertThat(events.get(0).has("user_id")).isFalse();
+        // the browser SDK's empty OS and its own name as the app describe no native app
+        assertThat(events.get(0).get("context").has("os")).isFalse();
+        assertThat(events.get(0).get("context").has("app")).isFalse();
+        assertThat(events.get(0).at("/context/library/name").asText()).isEqualTo("RudderLabs JavaScript SDK");
         assertThat(events.get(1).get("user_id").asText()).isEqualTo("u-42");
         assertThat(events.get(1).at("/properties/plan").asText()).isEqualTo("pro");
         assertThat(events.get(2).at("/properties/group_id").asText()).isEqualTo("acme");

@@ -107,13 +107,14 @@ public final class SilverTransform {
                         referrer.as("referrer"), col("ref.domain").as("referrer_domain"),
                         col("src.source").as("traffic_source"), col("src.medium").as("traffic_medium"),
                         col("context.user_agent").as("user_agent"), col("ua.browser"), col("ua.browser_version"),
-                        coalesce(col("context.os.name"), col("ua.os")).as("os"),
-                        coalesce(col("context.os.version"), col("ua.os_version")).as("os_version"),
-                        coalesce(col("context.device.model"), col("ua.device")).as("device"),
-                        when(col("context.os.name").isNotNull().or(col("context.device.type").isNotNull()),
+                        coalesce(given("context.os.name"), col("ua.os")).as("os"),
+                        when(given("context.os.name").isNotNull(), given("context.os.version"))
+                                .otherwise(col("ua.os_version")).as("os_version"),
+                        coalesce(given("context.device.model"), col("ua.device")).as("device"),
+                        when(given("context.os.name").isNotNull().or(given("context.device.type").isNotNull()),
                                 nativeDeviceType()).otherwise(col("ua.device_type")).as("device_type"),
-                        col("context.app.name").as("app_name"), col("context.app.version").as("app_version"),
-                        col("context.app.build").as("app_build"), col("ua.is_bot"),
+                        given("context.app.name").as("app_name"), given("context.app.version").as("app_version"),
+                        given("context.app.build").as("app_build"), col("ua.is_bot"),
                         when(col("ua.is_bot"), lit(BOT_AGENT)).as("bot_reason"),
                         col("context.locale").as("locale"), col("context.timezone").as("timezone"),
                         col("context.screen.width").as("screen_width"), col("context.screen.height").as("screen_height"),
@@ -135,8 +136,13 @@ public final class SilverTransform {
      * {@code android}, {@code macos}), not a form factor, so a phone and a tablet look alike except by an iPad's model
      * name; phones are the most of them.
      */
+    /** A text field, null when blank: an SDK may send an empty OS ({@code "name": ""}) rather than none. */
+    private static Column given(String field) {
+        return when(length(trim(col(field))).gt(0), col(field));
+    }
+
     private static Column nativeDeviceType() {
-        Column platform = lower(coalesce(col("context.device.type"), col("context.os.name")));
+        Column platform = lower(coalesce(given("context.device.type"), given("context.os.name")));
         return when(platform.isin("macos", "mac os x", "windows", "linux"), lit("desktop"))
                 .when(lower(col("context.device.model")).startsWith("ipad"), lit("tablet"))
                 .when(platform.isin("tvos", "android_tv", "androidtv"), lit("tv"))

@@ -8,6 +8,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
@@ -233,14 +234,23 @@ public final class DeltaTables {
     /**
      * A table left by an older version that lacks columns this one writes gets them, empty in its existing rows
      * (Delta's ADD COLUMNS changes the table's metadata only): new top-level columns, and new fields of its struct
-     * columns (a field the event contract added to {@code context}). {@code location} holds a Delta table.
+     * columns and of the structs in its arrays (a field the event contract added to {@code context} or to a product). {@code location} holds a Delta table.
      */
     private static void requireColumns(SparkSession spark, String name, String location, StructType schema) {
         List<String> missing = new ArrayList<>();
         missingFields("", DeltaTable.forPath(spark, location).toDF().schema(), schema, missing);
         if (!missing.isEmpty()) {
             LOG.info("Adding the columns {} to {} at {}", missing, name, location);
-            spark.sql("ALTER TABLE delta.`" + location + "` ADD COLUMNS (" + String.join(", ", missing) + ")");
+            try {
+                spark.sql("ALTER TABLE delta.`" + location + "` ADD COLUMNS (" + String.join(", ", missing) + ")");
+            } catch (RuntimeException e) {
+                // Two drivers starting together (bronze's and silver's both ensure bronze.events): the other was first.
+                List<String> still = new ArrayList<>();
+                missingFields("", DeltaTable.forPath(spark, location).toDF().schema(), schema, still);
+                if (!still.isEmpty()) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -253,6 +263,10 @@ public final class DeltaTables {
             } else if (f.dataType() instanceof StructType w
                     && existing.apply(f.name()).dataType() instanceof StructType e) {
                 missingFields(quoted + ".", e, w, missing);
+            } else if (f.dataType() instanceof ArrayType w && w.elementType() instanceof StructType we
+                    && existing.apply(f.name()).dataType() instanceof ArrayType e
+                    && e.elementType() instanceof StructType ee) {
+                missingFields(quoted + ".element.", ee, we, missing); // a product line's new field
             }
         }
     }

@@ -148,7 +148,11 @@ class QualityRulesTest {
                 // an SDK that sends its OS only: the device is the agent's
                 .add("os-only", ok("4").userAgent(dalvik).context("os", "{\"name\":\"Android\",\"version\":\"14\"}").json(), T)
                 .add("web", ok("5").userAgent("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
-                        + "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1").json(), T);
+                        + "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1").json(), T)
+                // sent straight to /v1/events by a browser SDK that leaves the OS empty: the agent's
+                .add("blank", ok("6").userAgent("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like "
+                        + "Gecko) Chrome/131.0.0.0 Safari/537.36").context("os", "{\"name\":\"\",\"version\":\" \"}")
+                        .context("app", "{\"name\":\"\"}").json(), T);
 
         Map<String, Row> byVisitor = new java.util.HashMap<>();
         SilverTransform.enrich(SilverTransform.check(rows.toBronze(spark), config)).collectAsList()
@@ -162,6 +166,7 @@ class QualityRulesTest {
         assertThat(byVisitor.get("anon-3").<String>getAs("device_type")).isEqualTo("desktop");
         assertThat(device.apply(byVisitor.get("anon-4"))).isEqualTo("Android|14|Pixel 8|mobile|null|null|null");
         assertThat(device.apply(byVisitor.get("anon-5"))).isEqualTo("iOS|17.4|iPhone|mobile|null|null|null");
+        assertThat(device.apply(byVisitor.get("anon-6"))).isEqualTo("Windows|10|Other|desktop|null|null|null");
     }
 
     @Test

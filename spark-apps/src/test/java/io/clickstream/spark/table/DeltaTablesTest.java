@@ -117,6 +117,26 @@ class DeltaTablesTest {
         assertThat(DeltaTable.forPath(spark, path).history().count()).isEqualTo(3);
     }
 
+    @Test
+    void theStructsOfAnArrayGainNewFieldsToo(@TempDir Path dir) {
+        String path = dir.resolve("t").toString();
+        StructType lineBefore = new StructType().add("sku", DataTypes.StringType);
+        StructType before = new StructType().add("id", DataTypes.StringType)
+                .add("products", DataTypes.createArrayType(lineBefore));
+        spark.createDataFrame(List.of(RowFactory.create("a", new Row[] {RowFactory.create("s-1")})), before)
+                .write().format("delta").save(path);
+
+        StructType lineNow = lineBefore.add("brand", DataTypes.StringType);
+        StructType now = new StructType().add("id", DataTypes.StringType)
+                .add("products", DataTypes.createArrayType(lineNow));
+        DeltaTables.ensureAt(spark, path, now);
+        spark.createDataFrame(List.of(RowFactory.create("b", new Row[] {RowFactory.create("s-2", "Acme")})), now)
+                .write().format("delta").mode("append").save(path);
+
+        assertThat(spark.read().format("delta").load(path).orderBy("id").selectExpr("products[0].brand").collectAsList())
+                .extracting(r -> r.getString(0)).containsExactly(null, "Acme");
+    }
+
     /**
      * The tables the jobs create checkpoint their log every 100 commits: with Delta's 10, the nine tables one silver +
      * gold batch commits to all wrote their checkpoint in the same batch (see {@code SparkSessions}).
