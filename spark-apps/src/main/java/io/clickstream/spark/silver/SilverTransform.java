@@ -129,6 +129,11 @@ public final class SilverTransform {
                         PlanConstants.now().as("silver_time"));
     }
 
+    /** A text field, null when blank: an SDK may send an empty OS ({@code "name": ""}) rather than none. */
+    private static Column given(String field) {
+        return when(length(trim(col(field))).gt(0), col(field));
+    }
+
     /**
      * A native app's device type. Its SDK says what OS and device it runs on ({@code context.os}, {@code
      * context.device}), which the columns above take before the user agent: an app's own agent, when it sends one,
@@ -136,11 +141,6 @@ public final class SilverTransform {
      * {@code android}, {@code macos}), not a form factor, so a phone and a tablet look alike except by an iPad's model
      * name; phones are the most of them.
      */
-    /** A text field, null when blank: an SDK may send an empty OS ({@code "name": ""}) rather than none. */
-    private static Column given(String field) {
-        return when(length(trim(col(field))).gt(0), col(field));
-    }
-
     private static Column nativeDeviceType() {
         Column platform = lower(coalesce(given("context.device.type"), given("context.os.name")));
         return when(platform.isin("macos", "mac os x", "windows", "linux"), lit("desktop"))

@@ -243,12 +243,12 @@ public final class DeltaTables {
             LOG.info("Adding the columns {} to {} at {}", missing, name, location);
             try {
                 spark.sql("ALTER TABLE delta.`" + location + "` ADD COLUMNS (" + String.join(", ", missing) + ")");
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // Spark's AnalysisException is a checked exception, which Scala does not declare
                 // Two drivers starting together (bronze's and silver's both ensure bronze.events): the other was first.
                 List<String> still = new ArrayList<>();
                 missingFields("", DeltaTable.forPath(spark, location).toDF().schema(), schema, still);
                 if (!still.isEmpty()) {
-                    throw e;
+                    throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
                 }
             }
         }
