@@ -7,16 +7,20 @@ import io.clickstream.spark.table.BatchStamp;
 import io.clickstream.spark.table.IdempotentWrites;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.lit;
@@ -27,10 +31,11 @@ import static org.apache.spark.sql.functions.row_number;
  * An order is stored once for good, not only within the deduplication watermark: a thank-you page reloaded the next
  * day sends the order again under a new event id, and the tracker may send a purchase again from its queue days
  * later, after the watermark let go of its key. {@code silver.orders} holds every order silver stored, by site and
- * order id, with the Kafka position of its stored copy and the batch that stored it ({@link BatchStamp}). A purchase
- * whose order is there at another position is a repeat: dropped and counted as a duplicate. One whose order this
- * very batch stored is its batch run again after a crash, and is kept: its own copy, or, when the batch held two
- * copies of the order, whichever of them the deduplication keeps this time (the order rows reach it in is not fixed).
+ * order id, with the Kafka position of the copy it recorded and the batch that recorded it ({@link BatchStamp}). A
+ * purchase whose order is there at another position is a repeat: dropped and counted as a duplicate. One whose order
+ * this very batch recorded is its batch run again after a crash, and is kept: its own copy, or, when the batch held
+ * two copies of the order, whichever of them the deduplication keeps this time (the order rows reach it in is not
+ * fixed).
  * <p>
  * Only purchases are looked up, against a table of one narrow row per order: far fewer rows than the events, which
  * is why events are not looked up beyond the watermark the same way (see {@code bench/spark-results.md}).
@@ -38,34 +43,61 @@ import static org.apache.spark.sql.functions.row_number;
 public final class RepeatedOrders {
     private static final Column SAME_ORDER = col("site_id").equalTo(col("stored_site_id"))
             .and(col("order_id").equalTo(col("stored_order_id")));
+    private static final StructType STORED_ORDER = new StructType()
+            .add("stored_site_id", DataTypes.StringType).add("stored_order_id", DataTypes.StringType);
 
     private RepeatedOrders() {
     }
 
     /**
-     * Which rows of a checked batch to keep: all but the repeated orders among its clean rows ({@code valid}), which
-     * it counts. A condition on the Kafka position, true for every row of a batch without repeats.
+     * Looks the purchases of a batch's clean rows ({@code valid}) up in {@code silver.orders}, in one pass over it:
+     * the batch's few orders are broadcast, and only the stored orders they match come back to the driver (repeats,
+     * and a replay's own). Counts the repeats.
      */
-    public static Column notRepeated(Dataset<Row> valid, long batchId, PipelineConfig config, PipelineMetrics metrics) {
+    public static Lookup lookUp(Dataset<Row> valid, long batchId, PipelineConfig config, PipelineMetrics metrics) {
         BatchStamp stamp = BatchStamp.of(valid, batchId);
-        Column storedByThisBatch = col("stored_query_id").eqNullSafe(lit(stamp.queryId()))
-                .and(col("stored_batch_id").eqNullSafe(PlanConstants.of(batchId)));
-        List<String> repeats = orders(valid).join(storedKeys(valid.sparkSession(), config), SAME_ORDER)
-                .where(col("stored_at").notEqual(position("kafka_")).and(not(storedByThisBatch)))
-                .select(position("kafka_")).distinct().as(Encoders.STRING()).collectAsList();
-        if (repeats.isEmpty()) {
-            return lit(true);
+        List<Row> matched = storedKeys(valid.sparkSession(), config).join(broadcast(orders(valid)), SAME_ORDER)
+                .select(col("site_id"), col("order_id"), position("kafka_").as("at"), position("stored_kafka_"),
+                        col("stored_query_id"), col("stored_batch_id"))
+                .collectAsList();
+        Set<String> repeats = new TreeSet<>();
+        for (Row m : matched) {
+            boolean storedByThisBatch = stamp.queryId().equals(m.getString(4)) && !m.isNullAt(5)
+                    && m.getLong(5) == batchId;
+            if (!m.getString(2).equals(m.getString(3)) && !storedByThisBatch) {
+                repeats.add(m.getString(2));
+            }
         }
         metrics.duplicatesRemoved(repeats.size());
-        return not(position("").isin(repeats.toArray()));
+        List<Row> stored = matched.stream().map(m -> RowFactory.create(m.getString(0), m.getString(1))).distinct().toList();
+        return new Lookup(repeats, stored);
     }
 
-    /** Adds the batch's new orders to {@code silver.orders}, once per batch; {@code valid}: without its repeats. */
-    public static void record(Dataset<Row> valid, PipelineConfig config, long batchId) {
-        Dataset<Row> added = orders(valid).join(storedKeys(valid.sparkSession(), config), SAME_ORDER, "left_anti")
-                .withColumn("silver_time", PlanConstants.now());
-        IdempotentWrites.append(BatchStamp.of(valid, batchId).on(added), SilverTables.path(config, SilverTables.ORDERS),
-                "silver-orders", batchId);
+    /** What {@code silver.orders} holds of one batch's orders. */
+    public static final class Lookup {
+        private final Set<String> repeats;
+        private final List<Row> storedOrders;
+
+        private Lookup(Set<String> repeats, List<Row> storedOrders) {
+            this.repeats = repeats;
+            this.storedOrders = storedOrders;
+        }
+
+        /** Which rows of the checked batch to keep: all but the repeats. A condition on the Kafka position. */
+        public Column notRepeated() {
+            return repeats.isEmpty() ? lit(true) : not(position("").isin(repeats.toArray()));
+        }
+
+        /** Adds the batch's orders not stored yet to {@code silver.orders}, once per batch. {@code valid}: no repeats. */
+        public void record(Dataset<Row> valid, PipelineConfig config, long batchId) {
+            Dataset<Row> added = orders(valid);
+            if (!storedOrders.isEmpty()) {
+                added = added.join(broadcast(valid.sparkSession().createDataFrame(storedOrders, STORED_ORDER)),
+                        SAME_ORDER, "left_anti");
+            }
+            IdempotentWrites.append(BatchStamp.of(valid, batchId).on(added.withColumn("silver_time", PlanConstants.now())),
+                    SilverTables.path(config, SilverTables.ORDERS), "silver-orders", batchId);
+        }
     }
 
     /** The schema of {@code silver.orders}: every column nullable, as a table a DataFrame created has it. */
@@ -96,11 +128,12 @@ public final class RepeatedOrders {
                         lit(null).cast("string").as(BatchStamp.QUERY_ID), lit(null).cast("long").as(BatchStamp.BATCH_ID));
     }
 
-    /** {@code silver.orders}' keys and positions, named to join {@link #orders} on {@link #SAME_ORDER}. */
+    /** {@code silver.orders}' keys, positions and stamps, named to join {@link #orders} on {@link #SAME_ORDER}. */
     private static Dataset<Row> storedKeys(SparkSession spark, PipelineConfig config) {
         return spark.read().format("delta").load(SilverTables.path(config, SilverTables.ORDERS))
                 .select(col("site_id").as("stored_site_id"), col("order_id").as("stored_order_id"),
-                        position("kafka_").as("stored_at"), col(BatchStamp.QUERY_ID).as("stored_query_id"),
+                        col("kafka_topic").as("stored_kafka_topic"), col("kafka_partition").as("stored_kafka_partition"),
+                        col("kafka_offset").as("stored_kafka_offset"), col(BatchStamp.QUERY_ID).as("stored_query_id"),
                         col(BatchStamp.BATCH_ID).as("stored_batch_id"));
     }
 

@@ -7,7 +7,6 @@ import io.clickstream.spark.table.IdempotentWrites;
 import io.clickstream.spark.runtime.JobDescriptions;
 import io.clickstream.spark.runtime.MicroBatches;
 import org.apache.spark.api.java.function.VoidFunction2;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -44,16 +43,16 @@ public final class SilverBatchWriter implements VoidFunction2<Dataset<Row>, Long
      * (cached, already committed to {@code silver.events}) to build on, e.g. the gold tables in the same driver.
      */
     public void write(Dataset<Row> checked, long batchId, Consumer<Dataset<Row>> then) {
-        Column notRepeated = JobDescriptions.call(checked.sparkSession(), "silver repeated orders",
-                () -> RepeatedOrders.notRepeated(SilverTransform.valid(checked), batchId, config, metrics));
-        Dataset<Row> batch = checked.where(notRepeated);
+        RepeatedOrders.Lookup orders = JobDescriptions.call(checked.sparkSession(), "silver repeated orders",
+                () -> RepeatedOrders.lookUp(SilverTransform.valid(checked), batchId, config, metrics));
+        Dataset<Row> batch = checked.where(orders.notRepeated());
         Dataset<Row> valid = SilverTransform.valid(batch);
         BotRateRule.Verdict bots = JobDescriptions.call(batch.sparkSession(), "silver bot rate",
                 () -> botRate.assess(valid, batchId));
         JobDescriptions.run(batch.sparkSession(), "silver.quarantine", () -> IdempotentWrites.append(
                 SilverTransform.quarantine(SilverTransform.invalid(batch)), SilverTables.path(config, SilverTables.QUARANTINE),
                 "silver-quarantine", batchId));
-        JobDescriptions.run(batch.sparkSession(), "silver.orders", () -> RepeatedOrders.record(valid, config, batchId));
+        JobDescriptions.run(batch.sparkSession(), "silver.orders", () -> orders.record(valid, config, batchId));
         if (then == null) {
             // Product lines enrich only the commerce rows again: cheaper than caching every enriched event.
             Dataset<Row> commerce = bots.apply(SilverTransform.enrich(valid.where(col("commerce.products").isNotNull())));

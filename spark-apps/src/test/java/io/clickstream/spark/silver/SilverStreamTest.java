@@ -143,7 +143,8 @@ class SilverStreamTest {
                 .cache();
         // The batch held two copies of o-1. Its first run kept the one at offset 0, and the driver died after
         // silver.orders took it, before silver.events did; run again, the batch keeps the copy at offset 1.
-        RepeatedOrders.record(SilverTransform.valid(checked.where("offset = 0")), config, 0);
+        Dataset<Row> firstRun = SilverTransform.valid(checked.where("offset = 0"));
+        RepeatedOrders.lookUp(firstRun, 0, config, PipelineMetrics.NONE).record(firstRun, config, 0);
         new SilverBatchWriter(config, PipelineMetrics.NONE).write(checked.where("offset = 1"), 0, null);
         // the order once more, the next day, in the next batch: a repeat
         new SilverBatchWriter(config, PipelineMetrics.NONE).write(checked.where("offset = 2"), 1, null);
