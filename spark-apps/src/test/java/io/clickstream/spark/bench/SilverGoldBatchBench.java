@@ -8,6 +8,7 @@ import io.clickstream.spark.config.ConfigLoader;
 import io.clickstream.spark.config.PipelineConfig;
 import io.clickstream.spark.gold.GoldTables;
 import io.clickstream.spark.metrics.PipelineMetrics;
+import io.clickstream.spark.silver.SilverTables;
 import io.clickstream.spark.silver.SilverTransform;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
@@ -37,7 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * job time per batch by job description (jobs of different tables overlap, so their times add up to more than the
  * wall time; the wall time also holds the planning before each job).
  *
- * <p>{@code SilverGoldBatchBench [batches=20] [events per batch=10000]}; Spark options as {@code -Dspark.*}.
+ * <p>{@code SilverGoldBatchBench [batches=20] [events per batch=10000]}; Spark options as {@code -Dspark.*};
+ * {@code -Dbench.storedOrders=N}: {@code silver.orders} starts with N orders of earlier days.
  */
 public final class SilverGoldBatchBench {
     private SilverGoldBatchBench() {
@@ -56,6 +58,15 @@ public final class SilverGoldBatchBench {
         PipelineConfig config = ConfigLoader.load(configFile);
         SparkSession spark = SparkSessions.create(config);
         GoldTables.ensure(spark, config);
+        long storedOrders = Long.getLong("bench.storedOrders", 0);
+        if (storedOrders > 0) {
+            // what silver.orders holds after a shop's months of purchases: each batch's purchases are looked up in it
+            spark.range(storedOrders).selectExpr("'shop' AS site_id", "concat('earlier-', id) AS order_id",
+                            "uuid() AS event_id", "TIMESTAMP'2026-01-01 00:00:00' AS event_time",
+                            "'" + Topics.EVENTS + "' AS kafka_topic", "CAST(id % 6 AS INT) AS kafka_partition",
+                            "id + 1000000000000 AS kafka_offset", "current_timestamp() AS silver_time")
+                    .write().format("delta").mode("append").save(SilverTables.path(config, SilverTables.ORDERS));
+        }
         JobTimes jobs = new JobTimes();
         spark.sparkContext().addSparkListener(jobs);
 
