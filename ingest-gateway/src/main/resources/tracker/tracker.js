@@ -1,14 +1,14 @@
 /*! clickstream.js: first-party tracker for a Clickstream gateway. No dependencies. */
 (function (w, d) {
   'use strict';
-  const VERSION = '1.0.5';
+  const VERSION = '1.0.6';
   const stub = w.clickstream;
   if (stub && stub.loaded) return;
   // Bounds: offline queue, batch bytes (browsers cap beacons and keepalive at 64 KB), the gateway's 32 KB per event,
   // 30-minute sessions, and stored events older than the gateway's 7-day limit are not sent.
   const MAX_Q = 500, MAX_Q_BYTES = 256e3, CHUNK = 6e4, KEEPALIVE = 64e3, MAX_EVENT = 32e3, SESSION = 18e5, MAX_AGE = 6 * 864e5;
   const DROP = [400, 401, 403, 413, 422];
-  const SETTINGS = ['identify', 'reset', 'optIn', 'optOut'];
+  const SETTINGS = ['identify', 'reset', 'optIn', 'optOut'], CONSENT = ['optIn', 'optOut'];
   const me = d.currentScript || [].slice.call(d.scripts).reverse().find(s => /\/tracker(\/[\w-]+)?\.js/.test(s.src));
   const attr = n => (me && me.getAttribute('data-' + n)) || undefined;
 
@@ -23,6 +23,7 @@
   const set = (k, v) => { try { localStorage.setItem('cs:' + k, v); delete mem[k]; } catch (e) { mem[k] = v; } };
   const del = k => { delete mem[k]; try { localStorage.removeItem('cs:' + k); } catch (e) { /* memory only */ } };
   const json = s => { try { return JSON.parse(s); } catch (e) { return null; } };
+  const text = v => { try { return JSON.stringify(v); } catch (e) { return undefined; } };
   const cookie = (name, v, days) => {
     if (v === undefined) { const m = d.cookie.match(new RegExp('(?:^|; )' + name + '=([^;]*)')); return m ? decodeURIComponent(m[1]) : null; }
     d.cookie = name + '=' + encodeURIComponent(v) + '; path=/; max-age=' + days * 864e2 + '; SameSite=Lax' + (location.protocol === 'https:' ? '; Secure' : '');
@@ -30,6 +31,7 @@
   // The visitor's choice is kept in a cookie too: where localStorage is blocked (WebViews without DOM storage), an
   // opt-out held only in the page's memory would be forgotten on the next page.
   const consent = v => { set('consent', v); cookie('cs_consent', v, 365); };
+  const consented = () => cookie('cs_consent') || get('consent');
   const warn = (k, m) => { if (!warned[k]) { warned[k] = 1; console.warn('clickstream: ' + m); } };
   const bytes = s => new Blob([s]).size;
   const cut = (s, n) => s == null ? undefined : String(s).slice(0, n);
@@ -163,8 +165,10 @@
   function enqueue(e) {
     if (bytes(JSON.stringify(e)) > MAX_EVENT) return warn('big', 'an event over 32 KB was dropped');
     q.push(e); store([e]);
-    schedule(q.length >= cfg.batchSize ? 0 : cfg.flushInterval);
     queued = e;
+    // Tracked as the page goes (in a page's own pagehide handler, run after this one's): no timer fires any more.
+    if (leaving) return flush(true);
+    schedule(q.length >= cfg.batchSize ? 0 : cfg.flushInterval);
   }
 
   // sku, or Segment's product_id, or id: the names shops already use for it.
@@ -185,11 +189,15 @@
   const line = (p, qty) => Object.assign({}, p, { quantity: qty != null ? qty : p && p.quantity != null ? p.quantity : 1 });
   // Property values stay scalar or shallow (the contract); deeper values travel as JSON text.
   const deep = (v, n) => v !== null && typeof v === 'object' && (n > 2 || Object.keys(v).some(k => deep(v[k], n + 1)));
+  // A value JSON cannot hold (a cycle, a BigInt) is left out with a warning, not thrown into the page's code.
   function props(p) {
     if (!p || typeof p !== 'object') return undefined;
     const o = {}; let n = 0;
     Object.keys(p).forEach(k => {
-      if (p[k] !== undefined && n < 50) { o[k.slice(0, 64)] = deep(p[k], 1) ? JSON.stringify(p[k]) : p[k]; n++; }
+      const v = p[k], s = typeof v === 'function' ? undefined : text(v);
+      if (v === undefined || typeof v === 'function' || n >= 50) return;
+      if (s === undefined) return warn('p' + k, 'property "' + k + '" is not JSON and was left out');
+      o[k.slice(0, 64)] = deep(v, 1) ? s : v; n++;
     });
     return n ? o : undefined;
   }
@@ -198,6 +206,8 @@
     if (state !== 'on') return;
     type = String(type).toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
     if (!/^[a-z][a-z0-9_]{0,63}$/.test(type)) return warn('t' + type, 'invalid event type "' + type + '"');
+    // An event tracked in the task that changed the route belongs to the new page: its page view goes first.
+    if (type !== 'page_view' && ready && cfg.autoPageView && lastUrl !== null && here() !== lastUrl) newPage();
     let tz; try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { /* old browsers */ }
     enqueue({
       event_id: uuid(), event_type: type, site_id: cfg.siteId, anonymous_id: aid, user_id: uid || undefined,
@@ -238,10 +248,20 @@
     watch.observe(d.head, { subtree: true, childList: true, characterData: true });
     following = f;
   }
+  function newPage() { queued = null; page(); follow(queued); }
   const changed = () => setTimeout(() => {
     if (!ready || state !== 'on' || !cfg.autoPageView || here() === lastUrl) return;
-    queued = null; page(); follow(queued);
+    newPage();
   }, 0);
+
+  // Another page of the site may have sent the stored events, or reset the visitor, while this one was in the
+  // back/forward cache: storage, not this page's memory, says what is left to send and who the visitor is.
+  function resync() {
+    const left = {};
+    stored().forEach(e => { left[e.event_id] = 1; });
+    q = q.filter(e => left[e.event_id]);
+    aid = anonId(); uid = get('uid');
+  }
 
   function start() {
     aid = anonId(); uid = get('uid') || uid;
@@ -272,11 +292,14 @@
       const c = get('consent') || cookie('cs_consent');
       state = c === 'denied' ? 'out' : c === 'granted' || cfg.consent !== 'pending' ? 'on' : 'pending';
       if (state === 'on') start();
-      const calls = pre.splice(0);
-      calls.filter(a => SETTINGS.indexOf(a[0]) >= 0).forEach(a => api[a[0]].apply(api, a[1]));
+      // Consent, and the identify or reset made before any other call, apply to the first page view; the rest keep
+      // their order (a track then a reset on a logout page: the track is the user's).
+      const calls = pre.splice(0), other = calls.findIndex(a => SETTINGS.indexOf(a[0]) < 0);
+      const first = (a, i) => CONSENT.indexOf(a[0]) >= 0 || (SETTINGS.indexOf(a[0]) >= 0 && (other < 0 || i < other));
+      calls.filter(first).forEach(a => api[a[0]].apply(api, a[1]));
       ready = true;
-      if (state === 'on' && cfg.autoPageView) page();
-      calls.filter(a => SETTINGS.indexOf(a[0]) < 0).forEach(a => api[a[0]].apply(api, a[1]));
+      if (state === 'on' && cfg.autoPageView) newPage();
+      calls.filter((a, i) => !first(a, i)).forEach(a => api[a[0]].apply(api, a[1]));
     },
     track: (type, properties, com) => track(type, properties, com && commerce(com.products, com)),
     page,
@@ -293,7 +316,7 @@
       consent('granted');
       if (state === 'on') return;
       state = 'on'; start();
-      if (ready && cfg.autoPageView) page();
+      if (ready && cfg.autoPageView) newPage();
     },
     flush: () => flush(),
     productView: (p, properties) => track('product_view', properties, commerce([p], p)),
@@ -331,15 +354,21 @@
     leaving = false; beaconed = 0;
     if (!e.persisted || !ready) return;
     // An opt-out made on another page since: where storage is blocked, no storage event told this one.
-    if (state !== 'out' && (get('consent') || cookie('cs_consent')) === 'denied') { state = 'out'; clear(); }
-    if (state === 'on' && cfg.autoPageView) page();
+    if (state !== 'out' && consented() === 'denied') { state = 'out'; clear(); }
+    if (state !== 'on') return;
+    resync();
+    if (cfg.autoPageView) newPage();
   });
   d.addEventListener('visibilitychange', () => { if (d.visibilityState === 'hidden') flush(true); else beaconed = 0; });
   // Back online: a wait the network's absence caused is over, for the site's other tabs too.
   w.addEventListener('online', () => { retryAt = attempt = 0; if (cfg) del(rkey()); flush(); });
   // Consent is the visitor's, not the tab's: an opt-out in another of the site's tabs stops this one as well.
+  // So are the anonymous and user ids: a reset or an identify in another tab holds in this one too.
   w.addEventListener('storage', e => {
     if (e.key === 'cs:consent' && e.newValue === 'denied' && state !== 'out') { state = 'out'; clear(); }
+    if (state !== 'on') return;
+    if (e.key === 'cs:aid' && e.newValue) aid = e.newValue;
+    if (e.key === 'cs:uid') uid = e.newValue;
   });
   // Capture phase: runs before the page's own handlers navigate away or stop propagation.
   d.addEventListener('click', e => {

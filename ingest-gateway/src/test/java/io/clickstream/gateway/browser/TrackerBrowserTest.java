@@ -433,6 +433,7 @@ class TrackerBrowserTest {
         try (FlakyGateway gateway = new FlakyGateway()) {
             String page = "test-pages/tracker.html?blockStorage=1&host=" + encode(gateway.url());
             open(page);
+            js("clickstream.optIn()"); // held in this page's memory, storage being blocked
             assertThat(js("return clickstream.anonymousId()")).asString().matches(UUID);
             js("clickstream.flush()");
             waitUntil(d -> gateway.attempts.size() == 1);
@@ -585,6 +586,124 @@ class TrackerBrowserTest {
         assertThat(views).extracting(e -> e.path("event_type").asText()).containsExactly("page_view", "page_view", "page_view");
         assertThat(views).extracting(e -> e.path("page").path("path").asText())
                 .containsExactly("/test-pages/tracker.html", "/demo/", "/test-pages/tracker.html");
+    }
+
+    /**
+     * A tab in the background, closed: no visibilitychange follows its pagehide, so what the page's own pagehide
+     * handler (run after the tracker's) tracks must leave with the page's beacons.
+     */
+    @Test
+    void anEventTrackedAsABackgroundTabClosesLeavesWithItsBeacons() {
+        driver.get(base + "tracker.js"); // a page of the gateway's origin without the tracker
+        String opener = driver.getWindowHandle();
+        js("window.shop = window.open('/" + HIDE_ONLY + "')");
+        driver.switchTo().window(driver.getWindowHandles().stream().filter(h -> !h.equals(opener)).findFirst().orElseThrow());
+        awaitTracker();
+        String visitor = anonymousId();
+        js("addEventListener('pagehide', () => clickstream.track('page_leave'))");
+        driver.switchTo().window(opener);
+        waitUntil(d -> "hidden".equals(js("return shop.document.visibilityState")));
+        js("shop.close()");
+
+        // two beacons, two requests: they may arrive in either order
+        assertThat(firstOfEachEventId(awaitDistinctEvents(visitor, 2))).extracting(e -> e.path("event_type").asText())
+                .containsExactlyInAnyOrder("page_view", "page_leave");
+    }
+
+    /** The next page sent what a page left stored; that page, restored from the cache, does not send it again. */
+    @Test
+    void aPageRestoredFromTheCacheDoesNotSendAgainWhatTheNextPageSent() {
+        try (FlakyGateway gateway = new FlakyGateway(503)) {
+            String page = "test-pages/tracker.html?host=" + encode(gateway.url());
+            open(page);
+            String visitor = anonymousId();
+            waitUntil(d -> gateway.attempts.size() == 1); // refused: while sends fail, a page going beacons nothing
+            js("window.restoredFromCache = true");
+            open(page + "&second=1");
+            waitUntil(d -> gateway.attempts.size() == 2 && storedQueue() == null);
+            driver.navigate().back();
+            awaitTracker();
+            assertThat(js("return window.restoredFromCache === true")).as("the browser restored the page from its cache").isEqualTo(true);
+            js("clickstream.flush()");
+
+            assertThat(awaitDistinctEvents(visitor, 3)).hasSize(3);
+            waitUntil(d -> storedQueue() == null);
+            assertThat(gateway.attempts.stream().filter(a -> a.status() == 202).flatMap(a -> a.eventIds().stream()))
+                    .as("event ids delivered").hasSize(3).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void anEventTrackedAsTheRouteChangesComesAfterTheNewPagesView() {
+        open(HIDE_ONLY);
+        String visitor = anonymousId();
+        js("history.pushState(null, '', '#/p/1'); clickstream.productView({ sku: 'MUG-01', price: 12 })");
+        waitUntil(d -> ((Number) js("return clickstream.stats().queued")).intValue() == 3);
+        js("clickstream.flush()");
+
+        List<JsonNode> events = awaitDistinctEvents(visitor, 3);
+        assertThat(events).extracting(e -> e.path("event_type").asText()).containsExactly("page_view", "page_view", "product_view");
+        assertThat(events).extracting(e -> e.path("page").path("path").asText()).containsExactly("/test-pages/tracker.html",
+                "/test-pages/tracker.html#/p/1", "/test-pages/tracker.html#/p/1");
+        assertThat(events.get(2).path("page").path("referrer").asText()).endsWith("/test-pages/tracker.html?flushInterval=600000");
+    }
+
+    /** A logout page's track then reset, called before the tracker loaded: the track is still the user's. */
+    @Test
+    void aTrackThenAResetMadeBeforeTheTrackerLoadedKeepTheirOrder() {
+        String user = "user-" + java.util.UUID.randomUUID();
+        open("test-pages/tracker.html?early=logout&user=" + user);
+        String renewed = anonymousId();
+        js("clickstream.track('after_reset')");
+
+        java.util.function.Predicate<Record> users = r -> user.equals(r.value().path("user_id").asText());
+        List<JsonNode> before = TopicReader.readUntil(Topics.EVENTS, KAFKA_WAIT, all -> all.stream().filter(users).count() >= 2)
+                .stream().filter(users).sorted(Comparator.comparingLong(Record::offset)).map(Record::value).toList();
+        assertThat(before).extracting(e -> e.path("event_type").asText()).containsExactly("page_view", "early_call");
+        assertThat(before).extracting(e -> e.path("anonymous_id").asText()).doesNotContain(renewed)
+                .containsOnly(before.get(0).path("anonymous_id").asText());
+        JsonNode after = only(awaitEvents(renewed, 1), "after_reset");
+        assertThat(after.hasNonNull("user_id")).isFalse();
+    }
+
+    @Test
+    void aResetAndAnIdentifyInOneTabHoldInTheSitesOtherTabs() {
+        String user = "user-" + java.util.UUID.randomUUID();
+        String first = driver.getWindowHandle();
+        open(HIDE_ONLY);
+        String second = driver.switchTo().newWindow(WindowType.TAB).getWindowHandle();
+        open(HIDE_ONLY);
+        // Listeners run in the order they were added: once this one saw the user's id, the tracker's had too.
+        js("window.changed = []; addEventListener('storage', e => window.changed.push(e.key))");
+        driver.switchTo().window(first);
+        js("clickstream.reset(); clickstream.identify('" + user + "')");
+        String renewed = anonymousId();
+        driver.switchTo().window(second);
+        waitUntil(d -> Boolean.TRUE.equals(js("return window.changed.includes('cs:uid')")));
+        assertThat(js("return clickstream.anonymousId()")).isEqualTo(renewed);
+        js("clickstream.track('in_the_other_tab'); clickstream.flush()");
+
+        JsonNode event = only(awaitEvents(renewed, 1), "in_the_other_tab");
+        assertThat(event.path("user_id").asText()).isEqualTo(user);
+    }
+
+    @Test
+    void theFirstPageViewTakesTheTitleTheAppSetsAsItStarts() {
+        open("test-pages/tracker.html?lateTitle=Rendered");
+        String visitor = anonymousId();
+        assertThat(only(awaitEvents(visitor, 1), "page_view").path("page").path("title").asText()).isEqualTo("Rendered");
+    }
+
+    @Test
+    void aPropertyJsonCannotHoldIsLeftOutInsteadOfThrowingIntoThePage() {
+        open("test-pages/tracker.html");
+        String visitor = anonymousId();
+        js("const o = { name: 'loop' }; o.self = o; clickstream.track('odd_properties', { cycle: o, big: 10n, kept: 1 })");
+
+        JsonNode properties = only(awaitDistinctEvents(visitor, 2), "odd_properties").path("properties");
+        assertThat(properties.path("kept").asInt()).isEqualTo(1);
+        assertThat(properties.has("cycle")).isFalse();
+        assertThat(properties.has("big")).isFalse();
     }
 
     private static int closedPort() throws IOException {
