@@ -48,6 +48,13 @@
     return id;
   }
 
+  // The user id is kept in a cookie too, as the anonymous id is: where localStorage is blocked (WebViews without DOM
+  // storage), an identify would otherwise hold for its own page only.
+  const storedUid = () => get('uid') || cookie('cs_uid');
+  function keepUid() {
+    if (uid) { set('uid', uid); cookie('cs_uid', uid, 365); } else { del('uid'); cookie('cs_uid', '', 0); }
+  }
+
   function session() {
     const now = Date.now();
     let s = json(get('session'));
@@ -260,12 +267,12 @@
     const left = {};
     stored().forEach(e => { left[e.event_id] = 1; });
     q = q.filter(e => left[e.event_id]);
-    aid = anonId(); uid = get('uid');
+    aid = anonId(); uid = storedUid();
   }
 
   function start() {
-    aid = anonId(); uid = get('uid') || uid;
-    if (uid) set('uid', uid);
+    aid = anonId(); uid = storedUid() || uid;
+    if (uid) keepUid();
     const old = Date.now() - MAX_AGE;
     q = stored().filter(e => Date.parse(e.occurred_at) > old);
     shared();
@@ -276,7 +283,7 @@
     q = []; flying = []; aid = uid = null;
     try { Object.keys(localStorage).forEach(k => { if (k.indexOf('cs:') === 0 && k !== 'cs:consent') localStorage.removeItem(k); }); } catch (e) { /* memory only */ }
     Object.keys(mem).forEach(k => { if (k !== 'consent') delete mem[k]; });
-    cookie('cs_aid', '', 0);
+    cookie('cs_aid', '', 0); cookie('cs_uid', '', 0);
   }
 
   const api = {
@@ -305,10 +312,10 @@
     page,
     identify(userId) {
       uid = userId == null ? null : cut(userId, 128);
-      if (state === 'on') { if (uid) set('uid', uid); else del('uid'); }
+      if (state === 'on') keepUid();
     },
     reset() {
-      uid = null; ['uid', 'aid', 'session'].forEach(del); cookie('cs_aid', '', 0);
+      uid = null; ['uid', 'aid', 'session'].forEach(del); cookie('cs_aid', '', 0); cookie('cs_uid', '', 0);
       if (state === 'on') aid = anonId();
     },
     optOut() { state = 'out'; clear(); consent('denied'); },

@@ -461,6 +461,20 @@ class TrackerBrowserTest {
     }
 
     @Test
+    void anIdentifyHoldsOnTheNextPagesWhereLocalStorageIsBlocked() {
+        String user = "user-" + java.util.UUID.randomUUID();
+        open("test-pages/tracker.html?blockStorage=1");
+        js("clickstream.identify('" + user + "')");
+        open("test-pages/tracker.html?blockStorage=1&second=1");
+        String visitor = (String) js("return clickstream.anonymousId()");
+
+        assertThat(awaitEvents(visitor, 2)).extracting(e -> e.hasNonNull("user_id") ? e.path("user_id").asText() : null)
+                .containsExactly(null, user);
+        js("clickstream.reset()");
+        assertThat(js("return document.cookie")).asString().doesNotContain("cs_uid");
+    }
+
+    @Test
     void anOptOutInOneTabStopsTheSitesOtherTabs() {
         try (FlakyGateway gateway = new FlakyGateway()) {
             String page = "test-pages/tracker.html?host=" + encode(gateway.url());
