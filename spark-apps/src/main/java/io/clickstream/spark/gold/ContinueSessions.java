@@ -15,11 +15,12 @@ import java.util.List;
 /**
  * One visitor's new events, cogrouped with the visitor's live session as stored in {@code gold.sessions}: continues or
  * splits the session ({@link Sessionizer}) and returns every session the batch touched. A live session whose visitor
- * sent nothing for a gap plus the allowed lateness of receive time (against the newest receipt of the batch) is
- * returned closed: an event that is not late and arrives after that can no longer be within a gap of the session's
- * event times, so closing it sooner could split a session that a pass over silver keeps whole.
+ * sent nothing for a gap plus the allowed lateness of receive time (against the newest receipt the batch read of the
+ * visitor's Kafka partition, {@link PartitionReceipts}) is returned closed: an event that is not late and arrives after
+ * that can no longer be within a gap of the session's event times, so closing it sooner could split a session that a
+ * pass over silver keeps whole.
  * Event rows: site_id, anonymous_id, event_id, event_type, event_time, user_id, page_path, revenue, skus, categories,
- * received_at, currency (see {@link LiveSessions#input}).
+ * received_at, currency, kafka_topic, kafka_partition (see {@link LiveSessions#input}).
  */
 public final class ContinueSessions implements CoGroupFunction<String, Row, Row, Row> {
     /**
@@ -33,13 +34,13 @@ public final class ContinueSessions implements CoGroupFunction<String, Row, Row,
     private final Sessionizer sessionizer;
     private final long expireAfterMs;
     private final long windowMs;
-    private final long newestReceiptMs;
+    private final PartitionReceipts receipts;
 
-    public ContinueSessions(long gapMs, long allowedLatenessMs, long windowMs, long newestReceiptMs) {
+    public ContinueSessions(long gapMs, long allowedLatenessMs, long windowMs, PartitionReceipts receipts) {
         this.sessionizer = new Sessionizer(gapMs);
         this.expireAfterMs = gapMs + allowedLatenessMs;
         this.windowMs = windowMs;
-        this.newestReceiptMs = newestReceiptMs;
+        this.receipts = receipts;
     }
 
     public static String key(String siteId, String anonymousId) {
@@ -69,25 +70,26 @@ public final class ContinueSessions implements CoGroupFunction<String, Row, Row,
         Timestamp openWindow = visitor.open == null ? null : window(visitor.open);
         Integer openStep = visitor.open == null ? null : visitor.open.funnelStep();
         List<SessionEvent> events = new ArrayList<>();
-        long lastReceived = visitor.lastReceivedMs;
         while (newEvents.hasNext()) {
             Row r = newEvents.next();
-            if (!r.isNullAt(10)) {
-                lastReceived = Math.max(lastReceived, r.getTimestamp(10).getTime());
+            if (!r.isNullAt(10) && r.getTimestamp(10).getTime() >= visitor.lastReceivedMs) {
+                visitor.lastReceivedMs = r.getTimestamp(10).getTime();
+                visitor.kafkaTopic = r.getString(12);
+                visitor.kafkaPartition = r.isNullAt(13) ? null : r.getInt(13);
             }
             events.add(SessionEvent.of(r));
         }
         if (events.isEmpty()) {
-            if (visitor.open != null && visitor.lastReceivedMs != Long.MIN_VALUE
-                    && newestReceiptMs - visitor.lastReceivedMs > expireAfterMs) {
+            long newest = receipts.newest(visitor.kafkaTopic, visitor.kafkaPartition);
+            if (visitor.open != null && visitor.lastReceivedMs != Long.MIN_VALUE && newest != PartitionReceipts.NONE
+                    && newest - visitor.lastReceivedMs > expireAfterMs) {
                 out.add(closed(siteId, anonymousId, visitor));
             }
             return out.iterator();
         }
-        visitor.lastReceivedMs = lastReceived;
         for (Session s : sessionizer.apply(siteId, anonymousId, visitor, events)) {
             boolean continued = s.key.equals(openKey);
-            out.add(withPrevious(SessionRows.toRow(siteId, anonymousId, s, windowMs, lastReceived),
+            out.add(withPrevious(SessionRows.toRow(siteId, anonymousId, s, windowMs, visitor),
                     continued ? openWindow : null, continued ? openStep : null));
         }
         return out.iterator();
@@ -98,7 +100,7 @@ public final class ContinueSessions implements CoGroupFunction<String, Row, Row,
         Timestamp window = window(visitor.open);
         int step = visitor.open.funnelStep();
         Session s = sessionizer.expire(visitor);
-        return withPrevious(SessionRows.toRow(siteId, anonymousId, s, windowMs, visitor.lastReceivedMs), window, step);
+        return withPrevious(SessionRows.toRow(siteId, anonymousId, s, windowMs, visitor), window, step);
     }
 
     private Timestamp window(Session s) {

@@ -16,7 +16,6 @@ import java.sql.Timestamp;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.transform;
@@ -40,7 +39,7 @@ public final class LiveSessions {
                         col("user_id"), col("page_path"), col("revenue"),
                         transform(col("products"), p -> p.getField("sku")).as("skus"),
                         transform(col("products"), p -> p.getField("category")).as("categories"),
-                        col("received_at"), col("currency"));
+                        col("received_at"), col("currency"), col("kafka_topic"), col("kafka_partition"));
     }
 
     /**
@@ -51,8 +50,8 @@ public final class LiveSessions {
      * ({@link MicroBatches#release}).
      */
     public static Dataset<Row> continued(SparkSession spark, PipelineConfig config, Dataset<Row> silverEvents, BatchStamp stamp) {
-        Row newest = silverEvents.agg(max(col("received_at"))).head();
-        if (newest.isNullAt(0)) {
+        PartitionReceipts receipts = PartitionReceipts.of(silverEvents);
+        if (receipts == null) {
             return null;
         }
         String path = GoldTables.path(config, GoldTables.SESSIONS);
@@ -66,8 +65,7 @@ public final class LiveSessions {
                 .cogroup(live.groupByKey((MapFunction<Row, String>) r -> ContinueSessions.key(r.getAs("site_id"),
                                 r.getAs("anonymous_id")), Encoders.STRING()),
                         new ContinueSessions(config.sessionGap().toMillis(), config.allowedLateness().toMillis(),
-                                config.funnelWindow().toMillis(),
-                                newest.getTimestamp(0).getTime()),
+                                config.funnelWindow().toMillis(), receipts),
                         Encoders.row(ContinueSessions.OUTPUT));
         // Computed once, apart from gold.sessions: a cache would be rebuilt from the table after the MERGE below, and
         // the sessions continued a second time.

@@ -62,7 +62,9 @@ public final class SessionRows {
             .add("exit_at", DataTypes.TimestampType)
             .add("user_id_at", DataTypes.TimestampType)
             .add("pages_first_at", DataTypes.createArrayType(DataTypes.TimestampType))
-            .add("currencies", DataTypes.createArrayType(DataTypes.StringType));
+            .add("currencies", DataTypes.createArrayType(DataTypes.StringType))
+            .add("kafka_topic", DataTypes.StringType)
+            .add("kafka_partition", DataTypes.IntegerType);
 
     public static final StructType TABLE_SCHEMA = BatchStamp.addTo(SCHEMA);
 
@@ -70,10 +72,11 @@ public final class SessionRows {
     }
 
     /**
-     * {@code windowMs}: the funnel window the session is counted in, by its start; {@code lastReceivedMs}: the newest
-     * gateway receive time of the visitor's events, which decides when a live session is over.
+     * {@code windowMs}: the funnel window the session is counted in, by its start; {@code visitor}: the newest gateway
+     * receive time of the visitor's events and their Kafka partition, which decide when a live session is over.
      */
-    public static Row toRow(String siteId, String anonymousId, Session s, long windowMs, long lastReceivedMs) {
+    public static Row toRow(String siteId, String anonymousId, Session s, long windowMs, Sessionizer.VisitorState visitor) {
+        long lastReceivedMs = visitor.lastReceivedMs;
         List<String> pages = s.pages();
         return RowFactory.create(s.key, siteId, anonymousId, s.userId, new Timestamp(s.startMs), new Timestamp(s.endMs),
                 s.durationSeconds(), s.events, s.pageViews, (long) pages.size(), s.landingPage, s.exitPage,
@@ -84,7 +87,7 @@ public final class SessionRows {
                 s.landingPage == null ? null : new Timestamp(s.landingMs), s.exitPage == null ? null : new Timestamp(s.exitMs),
                 s.userId == null ? null : new Timestamp(s.userIdMs),
                 pages.stream().map(page -> new Timestamp(s.pageFirstMs.get(page))).toArray(Timestamp[]::new),
-                toArray(s.currencies));
+                toArray(s.currencies), visitor.kafkaTopic, visitor.kafkaPartition);
     }
 
     /** A visitor's live session as stored, ready to be continued. */
@@ -120,6 +123,8 @@ public final class SessionRows {
         visitor.open = s;
         Timestamp lastReceived = row.getAs("last_received_at");
         visitor.lastReceivedMs = lastReceived == null ? Long.MIN_VALUE : lastReceived.getTime();
+        visitor.kafkaTopic = row.getAs("kafka_topic");
+        visitor.kafkaPartition = row.getAs("kafka_partition");
         return visitor;
     }
 

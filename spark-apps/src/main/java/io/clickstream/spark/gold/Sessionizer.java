@@ -23,6 +23,9 @@ public final class Sessionizer implements Serializable {
         public Session open;
         /** Newest gateway receive time of the visitor's events (epoch ms), for expiry. */
         public long lastReceivedMs = Long.MIN_VALUE;
+        /** The Kafka topic and partition of that event: the visitor's (null in sessions stored before they were). */
+        public String kafkaTopic;
+        public Integer kafkaPartition;
     }
 
     public List<Session> apply(String siteId, String anonymousId, VisitorState state, List<SessionEvent> batch) {

@@ -181,7 +181,7 @@ class SessionizerTest {
                 purchase("e4", 4 * MIN, "1.00", null)));
         assertThat(stored.open.revenue).isEqualByComparingTo("16.00");
         assertThat(stored.open.currencies).containsExactly(GoldTables.NO_CURRENCY, "EUR", "USD");
-        assertThat(SessionRows.toRow("shop", "v", stored.open, 5 * MIN, 0).<Object>getAs(
+        assertThat(SessionRows.toRow("shop", "v", stored.open, 5 * MIN, stored).<Object>getAs(
                 SessionRows.SCHEMA.fieldIndex("currencies"))).isEqualTo(new String[] {GoldTables.NO_CURRENCY, "EUR", "USD"});
     }
 
@@ -235,7 +235,7 @@ class SessionizerTest {
         Sessionizer.VisitorState tie = SessionRows.toVisitor(stored(stored.open));
         sessionizer.apply("shop", "v", tie, List.of(ev("e6", "page_view", 2 * MIN, "/a")));
         assertThat(tie.open.pages()).containsExactly("/d", "/a", "/b", "/c");
-        assertThat(SessionRows.toRow("shop", "v", tie.open, 5 * MIN, 0).<Long>getAs(
+        assertThat(SessionRows.toRow("shop", "v", tie.open, 5 * MIN, tie).<Long>getAs(
                 SessionRows.SCHEMA.fieldIndex("unique_pages"))).isEqualTo(4);
     }
 
@@ -275,7 +275,7 @@ class SessionizerTest {
         assertThat(stored.open.products.last()).isEqualTo(String.format("sku-%05d", Session.MAX_LISTED - 1));
         assertThat(stored.open.categories.last()).isEqualTo(String.format("c-%05d", Session.MAX_LISTED - 1));
         assertThat(stored.open.exitPage).isEqualTo(String.format("/p/%05d", n - 1));
-        Row row = SessionRows.toRow("shop", "bot", stored.open, 30 * MIN, 0);
+        Row row = SessionRows.toRow("shop", "bot", stored.open, 30 * MIN, stored);
         assertThat(row.<Long>getAs(SessionRows.SCHEMA.fieldIndex("unique_pages"))).isEqualTo(Session.MAX_LISTED);
 
         // A late event makes a page left out the first one visited: it comes in, the last listed goes.
@@ -356,7 +356,7 @@ class SessionizerTest {
     }
 
     private static Row stored(Session s) {
-        Row row = SessionRows.toRow("shop", "v", s, 5 * MIN, 0);
+        Row row = SessionRows.toRow("shop", "v", s, 5 * MIN, new Sessionizer.VisitorState());
         Object[] values = new Object[row.size()];
         for (int i = 0; i < row.size(); i++) {
             values[i] = row.get(i);
