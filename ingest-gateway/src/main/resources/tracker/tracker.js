@@ -8,7 +8,7 @@
   // 30-minute sessions, and stored events older than the gateway's 7-day limit are not sent.
   const MAX_Q = 500, MAX_Q_BYTES = 256e3, CHUNK = 6e4, KEEPALIVE = 64e3, MAX_EVENT = 32e3, SESSION = 18e5, MAX_AGE = 6 * 864e5;
   const DROP = [400, 401, 403, 413, 422];
-  const SETTINGS = ['identify', 'reset', 'optIn', 'optOut'], CONSENT = ['optIn', 'optOut'];
+  const SETTINGS = ['identify', 'reset', 'optIn', 'optOut'], CONSENT = ['optIn', 'optOut'], QUIET = ['anonymousId', 'stats', 'flush'];
   const me = d.currentScript || [].slice.call(d.scripts).reverse().find(s => /\/tracker(\/[\w-]+)?\.js/.test(s.src));
   const attr = n => (me && me.getAttribute('data-' + n)) || undefined;
 
@@ -264,6 +264,8 @@
   // Another page of the site may have sent the stored events, or reset the visitor, while this one was in the
   // back/forward cache: storage, not this page's memory, says what is left to send and who the visitor is.
   function resync() {
+    // Where storage is blocked this page's memory holds its own old ids: the cookies, which every page sees, decide.
+    delete mem.aid; delete mem.uid;
     const left = {};
     stored().forEach(e => { left[e.event_id] = 1; });
     q = q.filter(e => left[e.event_id]);
@@ -296,12 +298,12 @@
       cfg = { writeKey: o.writeKey, siteId: o.siteId, consent: o.consent, autoPageView: o.autoPageView !== false,
         host: String(o.host || (me && me.src ? new URL(me.src, location.href).origin : location.origin)).replace(/\/+$/, ''),
         flushInterval: +o.flushInterval || 1000, batchSize: +o.batchSize || 50 };
-      const c = get('consent') || cookie('cs_consent');
+      const c = consented();
       state = c === 'denied' ? 'out' : c === 'granted' || cfg.consent !== 'pending' ? 'on' : 'pending';
       if (state === 'on') start();
       // Consent, and the identify or reset made before any other call, apply to the first page view; the rest keep
       // their order (a track then a reset on a logout page: the track is the user's).
-      const calls = pre.splice(0), other = calls.findIndex(a => SETTINGS.indexOf(a[0]) < 0);
+      const calls = pre.splice(0), other = calls.findIndex(a => SETTINGS.indexOf(a[0]) < 0 && QUIET.indexOf(a[0]) < 0);
       const first = (a, i) => CONSENT.indexOf(a[0]) >= 0 || (SETTINGS.indexOf(a[0]) >= 0 && (other < 0 || i < other));
       calls.filter(first).forEach(a => api[a[0]].apply(api, a[1]));
       ready = true;
