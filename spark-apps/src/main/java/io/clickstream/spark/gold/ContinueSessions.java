@@ -81,7 +81,7 @@ public final class ContinueSessions implements CoGroupFunction<String, Row, Row,
         }
         if (events.isEmpty()) {
             long newest = receipts.newest(visitor.kafkaTopic, visitor.kafkaPartition);
-            if (visitor.open != null && visitor.lastReceivedMs != Long.MIN_VALUE && newest != PartitionReceipts.NONE
+            if (visitor.open != null && visitor.lastReceivedMs != Long.MIN_VALUE
                     && newest - visitor.lastReceivedMs > expireAfterMs) {
                 out.add(closed(siteId, anonymousId, visitor));
             }

@@ -57,9 +57,8 @@ class ContinueSessionsTest {
     @Test
     void aSessionStaysLiveWhileItsOwnPartitionHasNotBeenReadPastTheGap() {
         List<Row> live = stored(batch(T0 + 14 * MIN, List.of(event("a", T0, T0), event("b", T0 + 14 * MIN, T0 + 14 * MIN)), List.of()));
-        // Partition 0 read up to 11:30, the visitor's only up to 10:19; then a batch with nothing of the visitor's.
+        // Partition 0 read up to 11:30, the visitor's only up to 10:19, with nothing of the visitor's.
         assertThat(batch(receipts(Map.of(0, T0 + 90 * MIN, PARTITION, T0 + 19 * MIN)), List.of(), live)).isEmpty();
-        assertThat(batch(receipts(Map.of(0, T0 + 120 * MIN)), List.of(), live)).isEmpty();
         // The visitor's 10:20 event: the same session, as one pass over silver has it.
         List<Row> withC = batch(receipts(Map.of(PARTITION, T0 + 20 * MIN)), List.of(event("c", T0 + 20 * MIN, T0 + 20 * MIN)), live);
         assertThat(withC).hasSize(1);
@@ -70,11 +69,23 @@ class ContinueSessionsTest {
         assertThat(closed.get(0).getBoolean(IS_LIVE)).isFalse();
     }
 
+    /** A partition the batch read nothing of had nothing to read: its sessions close by the batch's newest receipt. */
+    @Test
+    void aSessionWhosePartitionHadNothingToReadClosesByTheBatchsNewestReceipt() {
+        List<Row> live = stored(batch(T0, List.of(event("a", T0, T0)), List.of()));
+        assertThat(batch(receipts(Map.of(0, T0 + GAP + LATENESS)), List.of(), live)).isEmpty();
+        List<Row> closed = batch(receipts(Map.of(0, T0 + GAP + LATENESS + 1)), List.of(), live);
+        assertThat(closed).hasSize(1);
+        assertThat(closed.get(0).getBoolean(IS_LIVE)).isFalse();
+    }
+
     /** Sessions stored before their partition was: closed against the batch's newest receipt, whatever its partition. */
     @Test
     void aSessionStoredWithoutItsPartitionClosesByTheBatchsNewestReceipt() {
-        List<Row> live = withoutPartition(stored(batch(T0, List.of(event("a", T0, T0)), List.of())));
-        List<Row> closed = batch(receipts(Map.of(0, T0 + GAP + LATENESS + 1)), List.of(), live);
+        List<Row> live = stored(batch(T0, List.of(event("a", T0, T0)), List.of()));
+        PartitionReceipts receipts = receipts(Map.of(0, T0 + GAP + LATENESS + 1, PARTITION, T0 + MIN));
+        assertThat(batch(receipts, List.of(), live)).isEmpty();
+        List<Row> closed = batch(receipts, List.of(), withoutPartition(live));
         assertThat(closed).hasSize(1);
         assertThat(closed.get(0).getBoolean(IS_LIVE)).isFalse();
     }
