@@ -166,9 +166,10 @@ test('gateway: hardened pod, health probes, write keys only from Secrets', () =>
   assert.match(props, /^clickstream\.privacy\.visitor-id-secret=\$\{VISITOR_ID_SECRET:\}$/m);
   assert.deepEqual(c.env.find((e) => e.name === 'VISITOR_ID_SECRET').valueFrom.secretKeyRef,
     { name: 'clickstream-visitor-id', key: 'secret', optional: true });
-  // No Secret: an empty name, or none at all (null removes the default).
-  for (const none of ['gateway.config.visitorIdSecret.secretName=', 'gateway.config.visitorIdSecret=null']) {
-    const noVisitorSecret = render(HELMS[1].bin, 'default', ['--set', none]);
+  // No Secret: an empty name, or none at all (null removes the default), with either Helm.
+  for (const [helm, none] of HELMS.flatMap((h) => ['gateway.config.visitorIdSecret.secretName=',
+    'gateway.config.visitorIdSecret=null'].map((n) => [h, n]))) {
+    const noVisitorSecret = render(helm.bin, 'default', ['--set', none]);
     assert.doesNotMatch(byKind(noVisitorSecret, 'ConfigMap').find((m) => m.data?.['gateway.properties']).data['gateway.properties'], /visitor-id/);
     assert.equal(byKind(noVisitorSecret, 'Deployment')[0].spec.template.spec.containers[0].env.find((e) => e.name === 'VISITOR_ID_SECRET'), undefined);
   }
