@@ -58,9 +58,15 @@ public final class Artifacts {
 
     /** A spark-apps entry point with the shared JVM flags (the same file Surefire and the image use). */
     public List<String> sparkCommand(StackSettings s, String mainClass, List<String> args) {
+        return sparkCommand(s, List.of(), mainClass, args);
+    }
+
+    /** {@code jvmOptions}: flags for this process only, after the shared ones. */
+    public List<String> sparkCommand(StackSettings s, List<String> jvmOptions, String mainClass, List<String> args) {
         List<String> cmd = new ArrayList<>(List.of(java(), "@" + sparkJvmOptions(), "-Xmx" + s.sparkHeap(),
-                "-Djava.io.tmpdir=" + s.dataDir().resolve("tmp").toAbsolutePath(),
-                "-cp", sparkClasspath(), mainClass));
+                "-Djava.io.tmpdir=" + s.dataDir().resolve("tmp").toAbsolutePath()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", sparkClasspath(), mainClass));
         cmd.addAll(args);
         return cmd;
     }

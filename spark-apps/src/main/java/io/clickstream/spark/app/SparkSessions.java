@@ -9,6 +9,17 @@ public final class SparkSessions {
     }
 
     public static SparkSession create(PipelineConfig config) {
+        return builder(config).getOrCreate();
+    }
+
+    /**
+     * For a one-off query: no web UI, which takes a second or more to start and a port beside the running driver's.
+     */
+    public static SparkSession forQuery(PipelineConfig config) {
+        return builder(config).config("spark.ui.enabled", false).getOrCreate();
+    }
+
+    private static SparkSession.Builder builder(PipelineConfig config) {
         SparkSession.Builder b = SparkSession.builder()
                 .appName(config.appName())
                 .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
@@ -55,6 +66,6 @@ public final class SparkSessions {
         if (System.getProperty("spark.master") == null && config.sparkMaster() != null && !config.sparkMaster().isBlank()) {
             b = b.master(config.sparkMaster());
         }
-        return b.getOrCreate();
+        return b;
     }
 }

@@ -17,7 +17,15 @@ import org.apache.spark.sql.SparkSession;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs Spark SQL against the tables by name ({@code bronze.events}, {@code silver.events}, {@code gold.sessions}, …)
@@ -26,6 +34,11 @@ import java.util.List;
 public final class SqlQuery {
     static final int MAX_ROWS = 1000;
     private static final List<String> LAYERS = List.of(BronzeTable.LAYER, SilverTables.LAYER, GoldTables.LAYER);
+    /** In {@link #namedTables}: every table of the layer. */
+    static final String ALL = "*";
+    /** A layer, optionally followed by a table name: {@code gold}, {@code gold.sessions}, {@code `gold`.`sessions`}. */
+    private static final Pattern LAYER_NAME = Pattern.compile(
+            "(?i)\\b(" + String.join("|", LAYERS) + ")\\b`?(?:\\s*\\.\\s*`?(\\w+))?");
 
     private SqlQuery() {
     }
@@ -63,10 +76,11 @@ public final class SqlQuery {
             out.println("sql: configuration is valid: " + config);
             return 0;
         }
-        SparkSession spark = SparkSessions.create(config);
+        SparkSession spark = SparkSessions.forQuery(config);
+        String statement = String.join(" ", cli.arguments());
         try {
-            registerTables(spark, config);
-            print(spark.sql(String.join(" ", cli.arguments())), cli.json(), out);
+            registerTables(spark, config, namedTables(statement));
+            print(spark.sql(statement), cli.json(), out);
             return 0;
         } catch (Exception e) {
             err.println("sql: " + e.getMessage());
@@ -79,10 +93,28 @@ public final class SqlQuery {
     }
 
     /**
-     * Every table the pipeline has created, by name ({@code layer.table}), in this session's catalog only. Nothing is
-     * written: a query run while a driver creates its tables must not create or clean up any of them itself.
+     * The tables a statement may name, by layer: {@code gold.sessions} names one, a layer named alone
+     * ({@code SHOW TABLES IN gold}) all of its tables ({@link #ALL}). Read off the text, so a name inside a string
+     * counts too: a table registered for nothing costs a little time, one missed would fail the query.
      */
-    public static void registerTables(SparkSession spark, PipelineConfig config) throws IOException {
+    static Map<String, Set<String>> namedTables(String statement) {
+        Map<String, Set<String>> named = new HashMap<>();
+        Matcher m = LAYER_NAME.matcher(statement);
+        while (m.find()) {
+            String layer = m.group(1).toLowerCase(Locale.ROOT);
+            String table = m.group(2) == null ? ALL : m.group(2).toLowerCase(Locale.ROOT);
+            named.computeIfAbsent(layer, l -> new HashSet<>()).add(table);
+        }
+        return named;
+    }
+
+    /**
+     * Registers the pipeline's tables among {@code named} by name ({@code layer.table}), in this session's catalog
+     * only: registering one reads its log, about a fifth of a second each, so a query registers only what it names.
+     * Nothing is written: a query run while a driver creates its tables must not create or clean up any of them itself.
+     */
+    public static void registerTables(SparkSession spark, PipelineConfig config, Map<String, Set<String>> named)
+            throws IOException {
         for (String layer : LAYERS) {
             Path root = new Path(config.tablePath(layer, ""));
             FileSystem fs = root.getFileSystem(spark.sessionState().newHadoopConf());
@@ -90,14 +122,21 @@ public final class SqlQuery {
                 continue;
             }
             spark.sql("CREATE DATABASE IF NOT EXISTS " + layer);
-            for (FileStatus dir : fs.listStatus(root)) {
-                String table = dir.getPath().getName();
-                // _seen and the like are bookkeeping beside the tables, not tables to query
-                if (dir.isDirectory() && !table.startsWith("_") && DeltaTable.isDeltaTable(spark, dir.getPath().toString())) {
+            Set<String> wanted = named.getOrDefault(layer, Set.of());
+            // _seen and the like are bookkeeping beside the tables, not tables to query
+            List<Path> tables = Arrays.stream(fs.listStatus(root))
+                    .filter(dir -> dir.isDirectory() && !dir.getPath().getName().startsWith("_"))
+                    .map(FileStatus::getPath).toList();
+            // a name that is none of the layer's tables: all of them, for Spark's error to suggest the nearest
+            boolean all = wanted.contains(ALL)
+                    || !tables.stream().map(Path::getName).toList().containsAll(wanted);
+            for (Path dir : tables) {
+                String table = dir.getName();
+                if ((all || wanted.contains(table)) && DeltaTable.isDeltaTable(spark, dir.toString())) {
                     // a name registered before for another location is re-pointed: dropping it keeps the table's files
                     spark.sql("DROP TABLE IF EXISTS " + layer + "." + table);
                     spark.sql("CREATE TABLE " + layer + "." + table + " USING delta LOCATION '"
-                            + dir.getPath().toString().replace("'", "\\'") + "'");
+                            + dir.toString().replace("'", "\\'") + "'");
                 }
             }
         }
