@@ -139,8 +139,16 @@ public final class GoldFigures implements AutoCloseable {
         }
     }
 
+    /**
+     * Sessions whose visitor may still come back. The table closes a session once a later receipt on its visitor's
+     * Kafka partition shows the visitor quiet for a gap plus the allowed lateness; where the traffic stopped no receipt
+     * comes, so here the clock closes them as a receipt now would, allowing for gold's lag.
+     */
     private void liveSessions() {
-        business("live_sessions", table(GoldTables.SESSIONS).where("is_live").count());
+        Timestamp quietSince = Timestamp.from(clock.instant().minus(config.sessionGap()).minus(config.allowedLateness())
+                .minus(GOLD_LAG_ALLOWANCE));
+        business("live_sessions", table(GoldTables.SESSIONS)
+                .where(col("is_live").and(col("last_received_at").geq(lit(quietSince)))).count());
     }
 
     private void revenue() {

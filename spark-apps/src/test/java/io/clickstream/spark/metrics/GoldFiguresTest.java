@@ -145,13 +145,14 @@ class GoldFiguresTest {
         Dataset<Row> funnelRow = spark.sql("""
                 SELECT 'shop' AS site_id, CAST('2026-11-20 12:00:00' AS TIMESTAMP) AS window_start, 4L AS sessions,
                        4L AS viewed, 2L AS viewed_product, 1L AS added_to_cart, 1L AS started_checkout, 1L AS purchased""");
-        // the table's other columns: zero where they may not be null
-        List<Column> columns = new ArrayList<>();
-        for (StructField f : spark.read().format("delta").load(funnel).schema().fields()) {
-            columns.add(Arrays.asList(funnelRow.columns()).contains(f.name()) ? col(f.name()).cast(f.dataType())
-                    : (f.nullable() ? lit(null) : lit(0)).cast(f.dataType()).as(f.name()));
-        }
-        funnelRow.select(columns.toArray(Column[]::new)).write().format("delta").mode("append").save(funnel);
+        append(funnel, funnelRow);
+        // live, received at 12:05 and 11:25; one closed already; one live but quiet since 11:10. Counted while a receipt
+        // now would keep them live: within the 30-minute gap, the 10 minutes' lateness and gold's 5 minutes' lag.
+        append(GoldTables.path(config, GoldTables.SESSIONS), spark.sql("""
+                SELECT 'shop' AS site_id, v AS anonymous_id, v AS session_key, live AS is_live,
+                       CAST(r AS TIMESTAMP) AS last_received_at
+                FROM VALUES ('a', true, '2026-11-20 12:05:00'), ('b', true, '2026-11-20 11:25:00'),
+                            ('c', false, '2026-11-20 12:04:00'), ('d', true, '2026-11-20 11:10:00') AS t(v, live, r)"""));
         Instant[] now = {Instant.parse("2026-11-20T12:05:30Z")}; // gold may still be catching up
         Clock clock = new Clock() {
             @Override
@@ -174,25 +175,38 @@ class GoldFiguresTest {
             String pageViews = "clickstream_business_value{figure=\"page_views_last_minute\"} ";
             String viewed = "clickstream_funnel_sessions{step=\"viewed\"} ";
 
+            String live = "clickstream_business_value{figure=\"live_sessions\"} ";
+
             figures.refresh();
             assertThat(MetricsScrape.of(metrics)).contains(pageViews + "5.0", "clickstream_revenue_last_5m{currency=\"EUR\"} 10.0",
-                    viewed + "4.0");
+                    viewed + "4.0", live + "2.0");
 
             now[0] = Instant.parse("2026-11-20T12:10:30Z");
             figures.refresh();
             assertThat(MetricsScrape.of(metrics)).contains(pageViews + "1.0", "clickstream_top_page_views{page=\"/b\",rank=\"1\"} 1.0",
-                    "clickstream_revenue_last_5m{currency=\"EUR\"} 10.0");
+                    "clickstream_revenue_last_5m{currency=\"EUR\"} 10.0", live + "1.0");
 
             now[0] = Instant.parse("2026-11-20T12:16:00Z");
             figures.refresh();
-            assertThat(MetricsScrape.of(metrics)).contains(pageViews + "0.0", "clickstream_revenue_last_5m{currency=\"EUR\"} 3.0")
+            assertThat(MetricsScrape.of(metrics)).contains(pageViews + "0.0", "clickstream_revenue_last_5m{currency=\"EUR\"} 3.0",
+                    live + "1.0")
                     .doesNotContain("clickstream_top_page_views{");
 
             now[0] = Instant.parse("2026-11-20T13:10:00Z");
             figures.refresh();
-            assertThat(MetricsScrape.of(metrics)).contains(pageViews + "0.0", viewed + "0.0")
+            assertThat(MetricsScrape.of(metrics)).contains(pageViews + "0.0", viewed + "0.0", live + "0.0")
                     .doesNotContain("clickstream_revenue_last_5m{");
         }
+    }
+
+    /** Appends {@code rows} to the table at {@code path}, its other columns null, or zero where they may not be null. */
+    private void append(String path, Dataset<Row> rows) {
+        List<Column> columns = new ArrayList<>();
+        for (StructField f : spark.read().format("delta").load(path).schema().fields()) {
+            columns.add(Arrays.asList(rows.columns()).contains(f.name()) ? col(f.name()).cast(f.dataType())
+                    : (f.nullable() ? lit(null) : lit(0)).cast(f.dataType()).as(f.name()));
+        }
+        rows.select(columns.toArray(Column[]::new)).write().format("delta").mode("append").save(path);
     }
 
     private static Clock at(String instant) {
