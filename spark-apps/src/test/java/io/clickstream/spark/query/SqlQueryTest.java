@@ -32,8 +32,10 @@ class SqlQueryTest {
         PipelineConfig config = SparkTestSession.config(dir);
         for (String table : List.of("events", "orders")) {
             spark.sql("SELECT 1 AS one").write().format("delta").save(config.tablePath("silver", table));
-            spark.sql("DROP TABLE IF EXISTS silver." + table); // left by another test of this JVM
         }
+        spark.sql("CREATE DATABASE IF NOT EXISTS silver");
+        // names other tests of this JVM registered: dropping them keeps their files
+        registered(spark).forEach(table -> spark.sql("DROP TABLE silver." + table));
         Files.createDirectories(Path.of(config.tablePath("silver", "_seen"))); // bookkeeping, not a table
 
         SqlQuery.registerTables(spark, config, SqlQuery.namedTables("SELECT * FROM silver.orders"));
@@ -46,7 +48,7 @@ class SqlQueryTest {
     }
 
     private static List<String> registered(SparkSession spark) {
-        return spark.sql("SHOW TABLES IN silver").select("tableName").as(org.apache.spark.sql.Encoders.STRING())
-                .collectAsList().stream().filter(t -> !t.startsWith("_")).toList();
+        return spark.sql("SHOW TABLES IN silver").where("NOT isTemporary").select("tableName").as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList();
     }
 }
