@@ -1,7 +1,7 @@
 /*! clickstream.js: first-party tracker for a Clickstream gateway. No dependencies. */
 (function (w, d) {
   'use strict';
-  const VERSION = '1.0.6';
+  const VERSION = '1.0.7';
   const stub = w.clickstream;
   if (stub && stub.loaded) return;
   // Bounds: offline queue, batch bytes (browsers cap beacons and keepalive at 64 KB), the gateway's 32 KB per event,
@@ -55,12 +55,15 @@
     if (uid) { set('uid', uid); cookie('cs_uid', uid, 365); } else { del('uid'); cookie('cs_uid', '', 0); }
   }
 
+  // Where localStorage is blocked the session is kept in a cookie as well, which lapses with it: the next page goes on
+  // with the session instead of starting its own.
   function session() {
     const now = Date.now();
-    let s = json(get('session'));
+    let s = json(get('session')) || json(cookie('cs_sid'));
     if (!s || !s.id || now - s.t > SESSION) s = { id: uuid() };
     s.t = now;
     set('session', JSON.stringify(s));
+    if ('session' in mem) cookie('cs_sid', mem.session, SESSION / 864e5);
     return s.id;
   }
 
@@ -285,7 +288,7 @@
     q = []; flying = []; aid = uid = null;
     try { Object.keys(localStorage).forEach(k => { if (k.indexOf('cs:') === 0 && k !== 'cs:consent') localStorage.removeItem(k); }); } catch (e) { /* memory only */ }
     Object.keys(mem).forEach(k => { if (k !== 'consent') delete mem[k]; });
-    cookie('cs_aid', '', 0); cookie('cs_uid', '', 0);
+    ['cs_aid', 'cs_uid', 'cs_sid'].forEach(c => cookie(c, '', 0));
   }
 
   const api = {
@@ -317,7 +320,7 @@
       if (state === 'on') keepUid();
     },
     reset() {
-      uid = null; ['uid', 'aid', 'session'].forEach(del); cookie('cs_aid', '', 0); cookie('cs_uid', '', 0);
+      uid = null; ['uid', 'aid', 'session'].forEach(del); ['cs_aid', 'cs_uid', 'cs_sid'].forEach(c => cookie(c, '', 0));
       if (state === 'on') aid = anonId();
     },
     optOut() { state = 'out'; clear(); consent('denied'); },

@@ -460,8 +460,9 @@ class TrackerBrowserTest {
         }
     }
 
+    /** The user id and the session both hold on the next page: in cookies, storage being blocked. */
     @Test
-    void anIdentifyHoldsOnTheNextPagesWhereLocalStorageIsBlocked() {
+    void anIdentifyAndTheSessionHoldOnTheNextPagesWhereLocalStorageIsBlocked() {
         String user = "user-" + java.util.UUID.randomUUID();
         open("test-pages/tracker.html?blockStorage=1");
         js("clickstream.identify('" + user + "')");
@@ -469,10 +470,11 @@ class TrackerBrowserTest {
         String visitor = (String) js("return clickstream.anonymousId()");
 
         // the first page's view may arrive twice: in flight as the page went, and beaconed
-        assertThat(firstOfEachEventId(awaitDistinctEvents(visitor, 2)))
-                .extracting(e -> e.hasNonNull("user_id") ? e.path("user_id").asText() : null).containsExactly(null, user);
+        List<JsonNode> events = firstOfEachEventId(awaitDistinctEvents(visitor, 2));
+        assertThat(events).extracting(e -> e.hasNonNull("user_id") ? e.path("user_id").asText() : null).containsExactly(null, user);
+        assertThat(events).extracting(e -> e.path("session_id").asText()).containsOnly(events.get(0).path("session_id").asText());
         js("clickstream.reset()");
-        assertThat(js("return document.cookie")).asString().doesNotContain("cs_uid");
+        assertThat(js("return document.cookie")).asString().doesNotContain("cs_uid").doesNotContain("cs_sid");
     }
 
     /** A reset on a later page holds in a page restored from the cache, though that page remembers the old ids. */
