@@ -25,7 +25,10 @@
   const json = s => { try { return JSON.parse(s); } catch (e) { return null; } };
   const text = v => { try { return JSON.stringify(v); } catch (e) { return undefined; } };
   const cookie = (name, v, days) => {
-    if (v === undefined) { const m = d.cookie.match(new RegExp('(?:^|; )' + name + '=([^;]*)')); return m ? decodeURIComponent(m[1]) : null; }
+    if (v === undefined) {
+      const m = d.cookie.match(new RegExp('(?:^|; )' + name + '=([^;]*)'));
+      try { return m ? decodeURIComponent(m[1]) : null; } catch (e) { return null; } // not written by this script
+    }
     d.cookie = name + '=' + encodeURIComponent(v) + '; path=/; max-age=' + days * 864e2 + '; SameSite=Lax' + (location.protocol === 'https:' ? '; Secure' : '');
   };
   // The visitor's choice is kept in a cookie too: where localStorage is blocked (WebViews without DOM storage), an
@@ -55,15 +58,18 @@
     if (uid) { set('uid', uid); cookie('cs_uid', uid, 365); } else { del('uid'); cookie('cs_uid', '', 0); }
   }
 
-  // Where localStorage is blocked the session is kept in a cookie as well, which lapses with it: the next page goes on
-  // with the session instead of starting its own.
+  // Where localStorage is blocked the session is kept in a cookie, which lapses with it. Once one reads back, the cookie
+  // alone holds the session, as storage does elsewhere: the site's pages and tabs go on with one session, and a reset()
+  // on another page holds on this one too.
+  let sidCookie = false;
   function session() {
     const now = Date.now();
-    let s = json(get('session')) || json(cookie('cs_sid'));
-    if (!s || !s.id || now - s.t > SESSION) s = { id: uuid() };
+    const s0 = json(sidCookie ? cookie('cs_sid') : get('session') || cookie('cs_sid'));
+    const s = s0 && typeof s0.id === 'string' && s0.id.length <= 128 && now - s0.t <= SESSION ? s0 : { id: uuid() };
     s.t = now;
-    set('session', JSON.stringify(s));
-    if ('session' in mem) cookie('cs_sid', mem.session, SESSION / 864e5);
+    const v = JSON.stringify(s);
+    set('session', v);
+    if ('session' in mem) { cookie('cs_sid', v, SESSION / 864e5); sidCookie = cookie('cs_sid') === v; }
     return s.id;
   }
 
@@ -213,6 +219,8 @@
   }
 
   function track(type, properties, com) {
+    // An opt-out made in another tab: where storage is blocked no storage event tells this one, the cookie does.
+    if (state === 'on' && 'aid' in mem && cookie('cs_consent') === 'denied') { state = 'out'; clear(); }
     if (state !== 'on') return;
     type = String(type).toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
     if (!/^[a-z][a-z0-9_]{0,63}$/.test(type)) return warn('t' + type, 'invalid event type "' + type + '"');

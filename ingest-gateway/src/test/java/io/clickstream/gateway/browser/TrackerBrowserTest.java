@@ -484,8 +484,10 @@ class TrackerBrowserTest {
         open(page);
         js("clickstream.identify('someone')");
         String before = (String) js("return clickstream.anonymousId()");
+        String sessionBefore = cookieSession();
         js("window.restoredFromCache = true");
         open(page + "&second=1");
+        assertThat(cookieSession()).as("the next page goes on with the session").isEqualTo(sessionBefore);
         js("clickstream.reset()");
         String renewed = (String) js("return clickstream.anonymousId()");
         assertThat(renewed).isNotEqualTo(before);
@@ -494,6 +496,42 @@ class TrackerBrowserTest {
         assertThat(js("return window.restoredFromCache === true")).as("the browser restored the page from its cache").isEqualTo(true);
         assertThat(js("return clickstream.anonymousId()")).isEqualTo(renewed);
         assertThat(js("return document.cookie")).asString().contains("cs_aid=" + renewed).doesNotContain("cs_uid");
+        assertThat(cookieSession()).as("the restored page's view starts the new visitor's session").isNotNull()
+                .isNotEqualTo(sessionBefore);
+    }
+
+    /** The session id in the {@code cs_sid} cookie, where storage is blocked. */
+    private String cookieSession() {
+        return (String) js("const m = document.cookie.match(/(?:^|; )cs_sid=([^;]*)/);"
+                + " return m ? JSON.parse(decodeURIComponent(m[1])).id : null");
+    }
+
+    /** Where storage is blocked no storage event tells the other tabs of an opt-out: the cookie does, at their next event. */
+    @Test
+    void anOptOutInOneTabStopsTheOtherTabsWhereLocalStorageIsBlocked() {
+        try (FlakyGateway gateway = new FlakyGateway()) {
+            String page = "test-pages/tracker.html?blockStorage=1&host=" + encode(gateway.url());
+            String first = driver.getWindowHandle();
+            open(page);
+            String second = driver.switchTo().newWindow(WindowType.TAB).getWindowHandle();
+            open(page);
+            js("clickstream.flush()");
+            driver.switchTo().window(first);
+            // each tab's page view; the first's may come twice, in flight as the tab was hidden and beaconed
+            js("clickstream.flush()");
+            waitUntil(d -> gateway.attempts.stream().mapToLong(a -> a.types().size()).sum() >= 2);
+
+            driver.switchTo().window(second);
+            js("clickstream.optOut()");
+            driver.switchTo().window(first);
+            js("clickstream.track('after_opt_out_elsewhere'); clickstream.flush()");
+            assertThat(js("return clickstream.anonymousId()")).isNull();
+            assertThat(js("return document.cookie")).asString().contains("cs_consent=denied")
+                    .doesNotContain("cs_aid").doesNotContain("cs_sid");
+            driver.close(); // its page hide sends nothing either
+            driver.switchTo().window(second);
+            assertThat(gateway.attempts).flatExtracting(Attempt::types).containsOnly("page_view");
+        }
     }
 
     @Test
