@@ -69,7 +69,7 @@
     s.t = now;
     const v = JSON.stringify(s);
     set('session', v);
-    if ('session' in mem) { cookie('cs_sid', v, SESSION / 864e5); sidCookie = cookie('cs_sid') === v; }
+    if ('session' in mem) { cookie('cs_sid', v, SESSION / 864e5); sidCookie = cookie('cs_sid') === v; } else sidCookie = false;
     return s.id;
   }
 
@@ -129,7 +129,13 @@
     if (r && r.at > now && r.at > retryAt) { retryAt = r.at; attempt = Math.max(attempt, r.n | 0); }
   }
 
+  // An opt-out made in another tab: where storage is blocked no storage event tells this one, the cookie does.
+  function optedOutElsewhere() {
+    if (state === 'on' && 'aid' in mem && cookie('cs_consent') === 'denied') { state = 'out'; clear(); }
+  }
+
   function flush(hiding) {
+    optedOutElsewhere();
     if (state !== 'on') return;
     shared();
     if (hiding) {
@@ -219,8 +225,7 @@
   }
 
   function track(type, properties, com) {
-    // An opt-out made in another tab: where storage is blocked no storage event tells this one, the cookie does.
-    if (state === 'on' && 'aid' in mem && cookie('cs_consent') === 'denied') { state = 'out'; clear(); }
+    optedOutElsewhere();
     if (state !== 'on') return;
     type = String(type).toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
     if (!/^[a-z][a-z0-9_]{0,63}$/.test(type)) return warn('t' + type, 'invalid event type "' + type + '"');

@@ -508,7 +508,17 @@ class TrackerBrowserTest {
 
     /** Where storage is blocked no storage event tells the other tabs of an opt-out: the cookie does, at their next event. */
     @Test
-    void anOptOutInOneTabStopsTheOtherTabsWhereLocalStorageIsBlocked() {
+    void anOptOutInOneTabStopsTheOtherTabsAtTheirNextEventWhereLocalStorageIsBlocked() {
+        optOutInAnotherTabWithStorageBlocked("clickstream.track('after_opt_out_elsewhere')");
+    }
+
+    /** ... or at their next send, which may be of events tracked before the opt-out. */
+    @Test
+    void anOptOutInOneTabStopsTheOtherTabsAtTheirNextSendWhereLocalStorageIsBlocked() {
+        optOutInAnotherTabWithStorageBlocked("clickstream.flush()");
+    }
+
+    private void optOutInAnotherTabWithStorageBlocked(String firstCall) {
         try (FlakyGateway gateway = new FlakyGateway()) {
             String page = "test-pages/tracker.html?blockStorage=1&host=" + encode(gateway.url());
             String first = driver.getWindowHandle();
@@ -524,6 +534,8 @@ class TrackerBrowserTest {
             driver.switchTo().window(second);
             js("clickstream.optOut()");
             driver.switchTo().window(first);
+            js(firstCall);
+            assertThat(js("return clickstream.anonymousId()")).isNull();
             js("clickstream.track('after_opt_out_elsewhere'); clickstream.flush()");
             assertThat(js("return clickstream.anonymousId()")).isNull();
             assertThat(js("return document.cookie")).asString().contains("cs_consent=denied")
